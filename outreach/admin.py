@@ -1,0 +1,73 @@
+from django.contrib import admin
+
+from outreach.models import Audience, Language, Presentation, PresentationRequest, RequestWindow
+
+
+@admin.register(Audience)
+class AudienceAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "display_order"]
+    list_editable = ["display_order"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Presentation)
+class PresentationAdmin(admin.ModelAdmin):
+    list_display = ["title", "duration_minutes", "offers_in_person", "offers_virtual", "is_active", "display_order"]
+    list_editable = ["is_active", "display_order"]
+    list_filter = ["is_active", "offers_in_person", "offers_virtual", "audiences", "languages"]
+    search_fields = ["title", "summary", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["audiences", "languages"]
+
+
+class RequestWindowInline(admin.TabularInline):
+    model = RequestWindow
+    extra = 0
+    fields = ["position", "start", "end"]
+
+
+@admin.register(PresentationRequest)
+class PresentationRequestAdmin(admin.ModelAdmin):
+    """Requests are read here; status changes go through the staff review pages."""
+
+    list_display = ["reference", "organization_name", "presentation", "county", "status", "submitted_at"]
+    list_filter = ["status", "presentation", "organization_type", "format", "county", "is_youth_audience"]
+    search_fields = ["reference", "organization_name", "contact_name", "contact_email", "city"]
+    list_select_related = ["presentation"]
+    date_hierarchy = "submitted_at"
+    readonly_fields = ["reference", "status", "submitted_at", "status_changed_at"]
+    inlines = [RequestWindowInline]
+    fieldsets = [
+        (None, {"fields": ["reference", "presentation", "status", "submitted_at", "status_changed_at"]}),
+        (
+            "Organization",
+            {"fields": ["organization_name", "organization_type", "street_address", "city", "county", "zip_code"]},
+        ),
+        ("Contact", {"fields": ["contact_name", "contact_role", "contact_email", "contact_phone"]}),
+        ("Audience", {"fields": ["audience", "audience_size", "age_range", "is_youth_audience", "language"]}),
+        (
+            "Logistics",
+            {
+                "fields": [
+                    "format",
+                    "virtual_platform",
+                    "accessibility_needs",
+                    "av_available",
+                    "is_open_to_public",
+                    "may_list_publicly",
+                    "notes",
+                    "referral_source",
+                ]
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False

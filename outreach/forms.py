@@ -1,0 +1,270 @@
+"""The public request form: fields grouped as the requester thinks of them, errors next to each."""
+
+import re
+import zoneinfo
+from datetime import datetime
+
+import phonenumbers
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from outreach.enums import COUNTY_CHOICES, Format, OrganizationType, ReferralSource
+from outreach.models import AUDIENCE_SIZE_MAX, AUDIENCE_SIZE_MIN, MAX_WINDOWS, Audience, Presentation
+from outreach.services import MSG_AUDIENCE_SIZE, MSG_WINDOWS_REQUIRED, Window, request_errors, window_errors
+
+MSG_PHONE_INVALID = _("Enter a phone number we can call, for example 612-555-0123.")
+MSG_ZIP_INVALID = _("Enter a five-digit ZIP code, for example 55101.")
+MSG_WINDOW_INCOMPLETE = _("Give the date, the start time and the end time.")
+MSG_HONEYPOT = _("Leave this field empty.")
+
+# Control characters (C0, DEL, C1) except the tab and line breaks that multi-line text keeps.
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class DescribedBoundField(forms.BoundField):
+    """Ties a field's error and help text to its input for screen readers (aria-describedby)."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        described_by = []
+        if self.errors:
+            described_by.append(f"{self.auto_id}_error")
+        if self.help_text:
+            described_by.append(f"{self.auto_id}_helptext")
+        if described_by:
+            attrs["aria-describedby"] = " ".join(described_by)
+        return attrs
+
+
+class AccessibleForm(forms.Form):
+    bound_field_class = DescribedBoundField
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(input id, label, message) for every error, in the order of the form, for the summary."""
+        items = [("", "", message) for message in self.non_field_errors()]
+        for bound in self:
+            for message in bound.errors:
+                items.append((bound.id_for_label, self.summary_label(bound), message))
+        return items
+
+    def summary_label(self, bound) -> str:
+        return str(bound.label)
+
+
+class CleanCharField(forms.CharField):
+    """A CharField that strips control characters (single-line fields also lose line breaks)."""
+
+    def __init__(self, *args, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        if multiline:
+            kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        pattern = _CONTROL_MULTILINE if self.multiline else _CONTROL_SINGLE_LINE
+        value = pattern.sub(" " if not self.multiline else "", value)
+        return value.replace("\r\n", "\n").strip() if self.multiline else " ".join(value.split())
+
+
+def phone_normalize(value: str) -> str:
+    """Parse a North American (or +country) phone number; return it in international format."""
+    try:
+        number = phonenumbers.parse(value, "US")
+    except phonenumbers.NumberParseException:
+        raise ValidationError(MSG_PHONE_INVALID, code="phone") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(MSG_PHONE_INVALID, code="phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+class RequestForm(AccessibleForm):
+    """Everything the program needs to plan a presentation, for one presentation of the catalog."""
+
+    SECTIONS = (
+        (
+            _("Your organization"),
+            ("organization_name", "organization_type", "street_address", "city", "county", "zip_code"),
+        ),
+        (_("Contact person"), ("contact_name", "contact_role", "contact_email", "contact_phone")),
+        (_("Audience"), ("audience", "audience_size", "age_range", "is_youth_audience", "language")),
+        (_("Format"), ("format", "virtual_platform")),
+        (_("Logistics"), ("accessibility_needs", "av_available", "is_open_to_public", "may_list_publicly")),
+        (_("Anything else"), ("notes", "referral_source")),
+    )
+
+    organization_name = CleanCharField(label=_("Organization name"), max_length=200)
+    organization_type = forms.ChoiceField(
+        label=_("Type of organization"), choices=[("", "—"), *OrganizationType.choices]
+    )
+    street_address = CleanCharField(
+        label=_("Street address"), max_length=200, help_text=_("Kept private: never shown to the public.")
+    )
+    city = CleanCharField(label=_("City"), max_length=100)
+    county = forms.ChoiceField(label=_("County"), choices=[("", "—"), *COUNTY_CHOICES])
+    zip_code = forms.RegexField(
+        label=_("ZIP code"), regex=r"^\d{5}(-\d{4})?$", max_length=10, error_messages={"invalid": MSG_ZIP_INVALID}
+    )
+
+    contact_name = CleanCharField(label=_("Your name"), max_length=120)
+    contact_role = CleanCharField(label=_("Your role or title"), max_length=120, required=False)
+    contact_email = forms.EmailField(label=_("Email"), max_length=254)
+    contact_phone = CleanCharField(label=_("Phone"), max_length=32)
+
+    audience = forms.ModelChoiceField(label=_("Who is the audience?"), queryset=Audience.objects.all(), empty_label="—")
+    audience_size = forms.IntegerField(
+        label=_("Expected number of people"),
+        min_value=AUDIENCE_SIZE_MIN,
+        max_value=AUDIENCE_SIZE_MAX,
+        error_messages={"min_value": MSG_AUDIENCE_SIZE, "max_value": MSG_AUDIENCE_SIZE},
+    )
+    age_range = CleanCharField(
+        label=_("Age range or grade band"),
+        max_length=100,
+        required=False,
+        help_text=_("For example: grades 9–12, or adults."),
+    )
+    is_youth_audience = forms.BooleanField(label=_("The audience includes young people under 18"), required=False)
+    language = forms.ModelChoiceField(label=_("Language"), queryset=None, empty_label=None)
+
+    format = forms.ChoiceField(label=_("Format"), widget=forms.RadioSelect)
+    virtual_platform = CleanCharField(
+        label=_("Virtual platform"),
+        max_length=100,
+        required=False,
+        help_text=_("Only for virtual presentations: Zoom, Teams, ..."),
+    )
+
+    accessibility_needs = CleanCharField(
+        label=_("Accessibility or interpreter needs"), max_length=2000, required=False, multiline=True
+    )
+    av_available = forms.BooleanField(label=_("A projector and screen are available"), required=False)
+    is_open_to_public = forms.BooleanField(label=_("The event is open to the public"), required=False)
+    may_list_publicly = forms.BooleanField(
+        label=_("You may list this presentation publicly with our organization's name"),
+        required=False,
+        help_text=_("Leave unticked to keep it private. Public listings show the title, date, city and county."),
+    )
+    notes = CleanCharField(label=_("Notes for our staff"), max_length=4000, required=False, multiline=True)
+    referral_source = forms.ChoiceField(
+        label=_("How did you hear about us?"), choices=[("", "—"), *ReferralSource.choices], required=False
+    )
+
+    # A field people never see; automated submissions tend to fill it.
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+
+    def __init__(self, *args, presentation: Presentation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.presentation = presentation
+        self.fields["format"].choices = [(f.value, f.label) for f in presentation.formats]
+        if len(presentation.formats) == 1:
+            self.fields["format"].initial = presentation.formats[0].value
+        self.fields["language"].queryset = presentation.languages.all()
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
+        self.fields["contact_phone"].widget.input_type = "tel"
+        self.fields["contact_phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["organization_name"].widget.attrs["autocomplete"] = "organization"
+        self.fields["street_address"].widget.attrs["autocomplete"] = "street-address"
+        self.fields["zip_code"].widget.attrs.update({"autocomplete": "postal-code", "inputmode": "numeric"})
+        for n in range(1, MAX_WINDOWS + 1):
+            required_hint = {"required": True} if n == 1 else {}
+            self.fields[f"window_{n}_date"] = forms.DateField(
+                label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date", **required_hint})
+            )
+            self.fields[f"window_{n}_start"] = forms.TimeField(
+                label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time", **required_hint})
+            )
+            self.fields[f"window_{n}_end"] = forms.TimeField(
+                label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time", **required_hint})
+            )
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website", "").strip())
+
+    WINDOW_LEGENDS = (_("First choice"), _("Second choice (optional)"), _("Third choice (optional)"))
+
+    def window_fieldsets(self):
+        """(legend, [date, start, end]) for each preferred window, for the template."""
+        return [
+            (self.WINDOW_LEGENDS[n - 1], [self[f"window_{n}_date"], self[f"window_{n}_start"], self[f"window_{n}_end"]])
+            for n in range(1, MAX_WINDOWS + 1)
+        ]
+
+    def summary_label(self, bound) -> str:
+        if bound.name.startswith("window_"):
+            n = int(bound.name.split("_")[1])
+            return f"{self.WINDOW_LEGENDS[n - 1]}: {bound.label}"
+        return str(bound.label)
+
+    def sections(self):
+        return [(legend, [self[name] for name in names]) for legend, names in self.SECTIONS]
+
+    def clean_contact_phone(self) -> str:
+        return phone_normalize(self.cleaned_data["contact_phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        windows = []
+        for n in range(1, MAX_WINDOWS + 1):
+            names = (f"window_{n}_date", f"window_{n}_start", f"window_{n}_end")
+            if any(name in self.errors for name in names):
+                continue
+            day, start, end = (cleaned.get(name) for name in names)
+            if day is None and start is None and end is None:
+                if n == 1:
+                    self.add_error(names[0], MSG_WINDOWS_REQUIRED)
+                continue
+            if day is None or start is None or end is None:
+                missing = next(name for name, v in zip(names, (day, start, end), strict=True) if v is None)
+                self.add_error(missing, MSG_WINDOW_INCOMPLETE)
+                continue
+            window = Window(start=datetime.combine(day, start, tzinfo=tz), end=datetime.combine(day, end, tzinfo=tz))
+            problems = window_errors(start=window.start, end=window.end)
+            for message in problems["start"]:
+                self.add_error(names[0], message)
+            for message in problems["end"]:
+                self.add_error(names[2], message)
+            if not problems["start"] and not problems["end"]:
+                windows.append(window)
+        cleaned["windows"] = windows
+        # The service's own rules (format offered, platform for virtual talks, ...), so that the
+        # form and every other caller give the same messages.
+        problems = request_errors(presentation=self.presentation, windows=windows, fields=cleaned)
+        for field, messages in problems.items():
+            if field in self.fields and field not in self.errors:
+                for message in messages:
+                    self.add_error(field, message)
+        return cleaned
+
+    def request_fields(self) -> dict:
+        """The cleaned values that become the request's own fields."""
+        excluded = {"website", "windows"} | {name for name in self.cleaned_data if name.startswith("window_")}
+        return {name: value for name, value in self.cleaned_data.items() if name not in excluded}
+
+
+class CatalogFilterForm(forms.Form):
+    audience = forms.ModelChoiceField(
+        label=_("Audience"),
+        queryset=Audience.objects.all(),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("All audiences"),
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=[("", _("Any format")), *Format.choices], required=False)
+
+
+class WithdrawForm(AccessibleForm):
+    reason = CleanCharField(
+        label=_("Reason (optional)"),
+        max_length=2000,
+        required=False,
+        multiline=True,
+        help_text=_("Helps us plan; staff see it, nobody else does."),
+    )

@@ -1,0 +1,35 @@
+"""Reads for the public pages: the catalog and a request by its private token."""
+
+from django.db.models import Prefetch, QuerySet
+
+from outreach.models import Presentation, PresentationRequest, RequestWindow
+from outreach.tokens import token_hash, token_is_well_formed
+
+
+def presentations_for_catalog(*, audience_slug: str | None = None, fmt: str | None = None) -> QuerySet[Presentation]:
+    """Active presentations in display order, with audiences and languages prefetched."""
+    presentations = Presentation.objects.filter(is_active=True).prefetch_related("audiences", "languages")
+    if audience_slug:
+        presentations = presentations.filter(audiences__slug=audience_slug)
+    if fmt == "in_person":
+        presentations = presentations.filter(offers_in_person=True)
+    elif fmt == "virtual":
+        presentations = presentations.filter(offers_virtual=True)
+    return presentations.distinct()
+
+
+def presentation_for_request(*, slug: str) -> Presentation | None:
+    """An active presentation that can be requested, or None."""
+    return presentations_for_catalog().filter(slug=slug).first()
+
+
+def request_by_token(*, token: str) -> PresentationRequest | None:
+    """The request a private status link points to, or None for an unknown or malformed token."""
+    if not token_is_well_formed(token):
+        return None
+    return (
+        PresentationRequest.objects.select_related("presentation", "audience", "language")
+        .prefetch_related(Prefetch("windows", queryset=RequestWindow.objects.order_by("position")))
+        .filter(token_hash=token_hash(token))
+        .first()
+    )

@@ -1,0 +1,141 @@
+"""Writes for the catalog side: submitting a request.
+
+The same rules guard the web form and the API: the form shows these messages next to the
+fields, and this module checks them again so that no caller can skip them. Error messages
+are constants so that tests and callers can compare them exactly.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from outreach.enums import Format
+from outreach.models import (
+    AUDIENCE_SIZE_MAX,
+    AUDIENCE_SIZE_MIN,
+    MAX_WINDOWS,
+    Presentation,
+    PresentationRequest,
+    RequestWindow,
+)
+from outreach.tokens import token_new
+
+MSG_WINDOW_TOO_SOON = _("Choose a date at least %(days)d days from today, so that we can prepare.")
+MSG_WINDOW_END_BEFORE_START = _("The end time must be after the start time.")
+MSG_WINDOW_TOO_LONG = _("A window can last at most %(hours)d hours.")
+MSG_WINDOWS_REQUIRED = _("Give at least one preferred date and time.")
+MSG_WINDOWS_TOO_MANY = _("Give at most three preferred dates and times.")
+MSG_PRESENTATION_INACTIVE = _("This presentation is not offered at the moment.")
+MSG_FORMAT_NOT_OFFERED = _("This presentation is not offered in that format.")
+MSG_LANGUAGE_NOT_OFFERED = _("This presentation is not offered in that language.")
+MSG_AUDIENCE_SIZE = _("Enter a number of people between 1 and 5,000.")
+MSG_PLATFORM_REQUIRED = _("Tell us which platform you will use (for example Zoom or Teams).")
+
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class SubmittedRequest:
+    request: PresentationRequest
+    token: str
+
+    @property
+    def status_url(self) -> str:
+        return settings.SITE_URL + reverse("outreach:request_status", kwargs={"token": self.token})
+
+
+def window_errors(*, start: datetime, end: datetime, now: datetime | None = None) -> dict[str, list[str]]:
+    """The problems with one preferred window, as messages for the requester.
+
+    Keyed by the part at fault: "start" (too soon) or "end" (before the start, too long).
+    """
+    now = now or timezone.now()
+    errors: dict[str, list[str]] = {"start": [], "end": []}
+    if start < now + timedelta(days=settings.REQUEST_LEAD_DAYS):
+        errors["start"].append(MSG_WINDOW_TOO_SOON % {"days": settings.REQUEST_LEAD_DAYS})
+    if end <= start:
+        errors["end"].append(str(MSG_WINDOW_END_BEFORE_START))
+    elif end - start > timedelta(hours=settings.REQUEST_WINDOW_MAX_HOURS):
+        errors["end"].append(MSG_WINDOW_TOO_LONG % {"hours": settings.REQUEST_WINDOW_MAX_HOURS})
+    return errors
+
+
+def request_errors(*, presentation: Presentation, windows: list[Window], fields: dict) -> dict[str, list[str]]:
+    """Every rule a new request must meet, keyed by the field at fault."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message) -> None:
+        errors.setdefault(field, []).append(str(message))
+
+    if not presentation.is_active:
+        add("presentation", MSG_PRESENTATION_INACTIVE)
+    fmt = fields.get("format")
+    if fmt not in Format.values or not presentation.offers(fmt):
+        add("format", MSG_FORMAT_NOT_OFFERED)
+    if fmt == Format.VIRTUAL and not (fields.get("virtual_platform") or "").strip():
+        add("virtual_platform", MSG_PLATFORM_REQUIRED)
+    language = fields.get("language")
+    if language is not None and not presentation.languages.filter(pk=language.pk).exists():
+        add("language", MSG_LANGUAGE_NOT_OFFERED)
+    size = fields.get("audience_size")
+    if not isinstance(size, int) or not AUDIENCE_SIZE_MIN <= size <= AUDIENCE_SIZE_MAX:
+        add("audience_size", MSG_AUDIENCE_SIZE)
+    if not windows:
+        add("windows", MSG_WINDOWS_REQUIRED)
+    elif len(windows) > MAX_WINDOWS:
+        add("windows", MSG_WINDOWS_TOO_MANY)
+    now = timezone.now()
+    for window in windows:
+        for messages in window_errors(start=window.start, end=window.end, now=now).values():
+            for message in messages:
+                add("windows", message)
+    return errors
+
+
+def _reference_new() -> str:
+    while True:
+        code = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+        reference = f"OS-{code[:4]}-{code[4:]}"
+        if not PresentationRequest.objects.filter(reference=reference).exists():
+            return reference
+
+
+@transaction.atomic
+def request_submit(*, presentation: Presentation, windows: list[Window], **fields) -> SubmittedRequest:
+    """Save a new request with its windows and queue the acknowledgement and the staff notice.
+
+    ``fields`` are PresentationRequest's own fields (organization, contact, audience, ...).
+    Raises ValidationError, keyed by field, when a rule is broken; nothing is saved then.
+    The returned token is the only copy: the database keeps its hash.
+    """
+    from scheduling.services.notify import request_submitted_notify
+
+    errors = request_errors(presentation=presentation, windows=windows, fields=fields)
+    if errors:
+        raise ValidationError(errors)
+    token, token_hash = token_new()
+    request = PresentationRequest(
+        presentation=presentation, reference=_reference_new(), token_hash=token_hash, **fields
+    )
+    request.full_clean(exclude=["reference", "token_hash"])
+    request.save()
+    RequestWindow.objects.bulk_create(
+        RequestWindow(request=request, position=position, start=w.start, end=w.end)
+        for position, w in enumerate(windows, start=1)
+    )
+    submitted = SubmittedRequest(request=request, token=token)
+    request_submitted_notify(request=request, status_url=submitted.status_url)
+    return submitted

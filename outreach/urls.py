@@ -1,0 +1,29 @@
+from django.urls import path, register_converter
+
+from outreach import views
+
+
+class TokenConverter:
+    """Any URL-safe run of characters; the selector decides whether it is a real token."""
+
+    regex = r"[A-Za-z0-9_-]{1,100}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(TokenConverter, "token")
+
+app_name = "outreach"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("presentations/", views.presentation_list, name="presentation_list"),
+    path("presentations/<slug:slug>/", views.presentation_detail, name="presentation_detail"),
+    path("presentations/<slug:slug>/request/", views.request_create, name="request_create"),
+    path("requests/<token:token>/", views.request_status, name="request_status"),
+    path("requests/<token:token>/received/", views.request_received, name="request_received"),
+    path("requests/<token:token>/withdraw/", views.request_withdraw, name="request_withdraw"),
+]

@@ -1,0 +1,133 @@
+"""Public pages: the catalog, the request form and the requester's private status page."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from outreach import selectors
+from outreach.forms import CatalogFilterForm, RequestForm, WithdrawForm
+from outreach.services import request_submit
+from outreach.throttling import submission_rate_limited
+from scheduling.services.review import TransitionError
+from scheduling.services.review import request_withdraw as withdraw
+
+MSG_SPAM = _("We could not accept this submission. If you are a person, please email us instead.")
+MSG_RATE_LIMITED = _(
+    "We have received several requests from your connection in a short time. "
+    "Nothing was lost: please wait a while and submit again, or email us."
+)
+MSG_WITHDRAWN = _("Your request has been withdrawn. We have sent you a confirmation by email.")
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and container health checks: the app answers and reaches its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    presentations = list(selectors.presentations_for_catalog()[:3])
+    return render(request, "outreach/home.html", {"presentations": presentations})
+
+
+@require_GET
+def presentation_list(request: HttpRequest) -> HttpResponse:
+    filters = CatalogFilterForm(request.GET or None)
+    audience = fmt = None
+    if filters.is_valid():
+        audience = filters.cleaned_data["audience"]
+        fmt = filters.cleaned_data["format"] or None
+    presentations = selectors.presentations_for_catalog(audience_slug=audience.slug if audience else None, fmt=fmt)
+    return render(
+        request,
+        "outreach/presentation_list.html",
+        {"presentations": presentations, "filters": filters, "filtered": bool(audience or fmt)},
+    )
+
+
+def _presentation_or_404(slug: str):
+    presentation = selectors.presentation_for_request(slug=slug)
+    if presentation is None:
+        raise Http404(_("No such presentation."))
+    return presentation
+
+
+@require_GET
+def presentation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return render(request, "outreach/presentation_detail.html", {"presentation": _presentation_or_404(slug)})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_create(request: HttpRequest, slug: str) -> HttpResponse:
+    presentation = _presentation_or_404(slug)
+    if request.method == "GET":
+        form = RequestForm(presentation=presentation)
+        return render(request, "outreach/request_form.html", {"presentation": presentation, "form": form})
+
+    form = RequestForm(request.POST, presentation=presentation)
+    context = {"presentation": presentation, "form": form}
+    if form.is_spam:
+        return render(request, "outreach/request_blocked.html", {"message": MSG_SPAM}, status=400)
+    if not form.is_valid():
+        return render(request, "outreach/request_form.html", context, status=400)
+    if submission_rate_limited(request):
+        return render(request, "outreach/request_form.html", {**context, "blocked": MSG_RATE_LIMITED}, status=429)
+    try:
+        submitted = request_submit(
+            presentation=presentation, windows=form.cleaned_data["windows"], **form.request_fields()
+        )
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return render(request, "outreach/request_form.html", context, status=400)
+    return redirect("outreach:request_received", token=submitted.token)
+
+
+def _request_or_404(token: str):
+    found = selectors.request_by_token(token=token)
+    if found is None:
+        raise Http404(_("This link does not lead to a request. Check that you copied all of it."))
+    return found
+
+
+@never_cache
+@require_GET
+def request_received(request: HttpRequest, token: str) -> HttpResponse:
+    found = _request_or_404(token)
+    status_url = request.build_absolute_uri(reverse("outreach:request_status", kwargs={"token": token}))
+    return render(request, "outreach/request_received.html", {"request_obj": found, "status_url": status_url})
+
+
+@never_cache
+@require_GET
+def request_status(request: HttpRequest, token: str) -> HttpResponse:
+    found = _request_or_404(token)
+    return render(
+        request, "outreach/request_status.html", {"request_obj": found, "token": token, "withdraw_form": WithdrawForm()}
+    )
+
+
+@never_cache
+@require_POST
+def request_withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    found = _request_or_404(token)
+    form = WithdrawForm(request.POST)
+    context = {"request_obj": found, "token": token, "withdraw_form": form}
+    if not form.is_valid():
+        return render(request, "outreach/request_status.html", context, status=400)
+    try:
+        withdraw(request=found, note=form.cleaned_data["reason"])
+    except TransitionError as exc:
+        return render(request, "outreach/request_status.html", {**context, "error": exc.message}, status=409)
+    messages.success(request, MSG_WITHDRAWN)
+    return redirect("outreach:request_status", token=token)

@@ -1,0 +1,92 @@
+"""Review and delivery records: the audit trail of every transition and the notification outbox."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from outreach.enums import RequestStatus
+from outreach.models import PresentationRequest
+
+
+class AuditEntry(models.Model):
+    """One transition of a request: who, when, from which status to which, and why."""
+
+    request = models.ForeignKey(PresentationRequest, on_delete=models.CASCADE, related_name="audit_entries")
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    actor = models.CharField(_("actor"), max_length=20, help_text=_("staff, requester or system"))
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=20, choices=RequestStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=RequestStatus.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class NotificationKind(models.TextChoices):
+    REQUEST_RECEIVED = "request_received", _("Request received (requester)")
+    STAFF_NEW_REQUEST = "staff_new_request", _("New request (staff)")
+    REQUEST_WITHDRAWN = "request_withdrawn", _("Request withdrawn (requester)")
+    STAFF_REQUEST_WITHDRAWN = "staff_request_withdrawn", _("Request withdrawn (staff)")
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Notification(models.Model):
+    """An email waiting to be sent, or sent: the outbox.
+
+    Rows are written in the same transaction as the change that causes them and rendered
+    then, because some bodies carry a private link whose token exists only at that moment.
+    One row per request, kind, recipient and SEQUENCE, so a repeated change cannot queue
+    the same message twice.
+    """
+
+    request = models.ForeignKey(PresentationRequest, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=40, choices=NotificationKind.choices)
+    recipient = models.EmailField(_("recipient"), max_length=254)
+    sequence = models.PositiveIntegerField(_("sequence"), default=0)
+    subject = models.CharField(_("subject"), max_length=200)
+    body_text = models.TextField(_("plain-text body"))
+    body_html = models.TextField(_("HTML body"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.PENDING,
+        db_index=True,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "kind", "recipient", "sequence"], name="notification_once_per_change"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"

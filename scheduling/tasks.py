@@ -1,0 +1,35 @@
+"""Celery tasks: thin wrappers that take ids and call one service."""
+
+from celery import shared_task
+
+from scheduling.services.notify import (
+    TemporaryDeliveryError,
+    notification_deliver,
+    notification_mark_failed,
+    notifications_requeue_pending,
+)
+
+
+@shared_task(
+    name="scheduling.send_notification",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(TemporaryDeliveryError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def send_notification(self, notification_id: int) -> None:
+    try:
+        notification_deliver(notification_id=notification_id)
+    except TemporaryDeliveryError:
+        raise
+    except Exception as exc:
+        notification_mark_failed(notification_id=notification_id, error=f"{type(exc).__name__}: {exc}")
+        raise
+
+
+@shared_task(name="scheduling.sweep_notifications", acks_late=True)
+def sweep_notifications() -> int:
+    return notifications_requeue_pending()

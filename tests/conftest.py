@@ -1,0 +1,130 @@
+"""Test-wide fixtures and the rule for tests that need PostgreSQL or Redis.
+
+Such tests carry the ``postgres`` or ``redis`` marker. Without the service they skip with
+the reason; with REQUIRE_SERVICES=1 (as in CI) they fail instead, so nothing skips silently.
+"""
+
+import os
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from tests.factories import AudienceFactory, LanguageFactory, PresentationFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def _missing_service(item) -> str | None:
+    if (
+        item.get_closest_marker("postgres")
+        and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql"
+    ):
+        return "needs PostgreSQL: set DATABASE_URL=postgres://..."
+    if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
+        return "needs Redis: set REDIS_URL=redis://..."
+    return None
+
+
+def pytest_runtest_setup(item):
+    reason = _missing_service(item)
+    if reason is None:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but this test {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters live in the cache; every test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    return os.environ["REDIS_URL"]
+
+
+@pytest.fixture
+def celery_broker():
+    """Point the Celery app at a real broker URL (tasks published, not run in-process), then restore it."""
+    from config import celery_app
+
+    saved = {"broker_url": celery_app.conf.broker_url, "task_always_eager": celery_app.conf.task_always_eager}
+
+    def _reset_pools():
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    def use(url: str) -> None:
+        celery_app.conf.broker_url = url
+        celery_app.conf.task_always_eager = False
+        _reset_pools()
+
+    yield use
+    celery_app.conf.update(saved)
+    _reset_pools()
+
+
+@pytest.fixture
+def audience(db):
+    return AudienceFactory(name="Educators and school staff", slug="educators")
+
+
+@pytest.fixture
+def presentation(db, audience):
+    return PresentationFactory(
+        title="Recognizing and Responding: Schools",
+        slug="recognize-respond-schools",
+        audiences=[audience],
+        languages=[LanguageFactory(code="en", name="English"), LanguageFactory(code="es", name="Spanish")],
+    )
+
+
+@pytest.fixture
+def window_day():
+    """A date comfortably past the lead time."""
+    return timezone.localdate() + timedelta(days=30)
+
+
+@pytest.fixture
+def form_data(presentation, audience, window_day):
+    """A complete, valid submission of the request form."""
+    english = presentation.languages.get(code="en")
+    return {
+        "organization_name": "Roosevelt High School",
+        "organization_type": "school",
+        "street_address": "4029 28th Ave S",
+        "city": "Minneapolis",
+        "county": "hennepin",
+        "zip_code": "55406",
+        "contact_name": "Maria Lopez",
+        "contact_role": "School counselor",
+        "contact_email": "maria.lopez@example.edu",
+        "contact_phone": "612-555-0123",
+        "audience": str(audience.pk),
+        "audience_size": "45",
+        "age_range": "Staff",
+        "language": str(english.pk),
+        "format": "in_person",
+        "virtual_platform": "",
+        "window_1_date": window_day.isoformat(),
+        "window_1_start": "09:00",
+        "window_1_end": "10:30",
+        "window_2_date": "",
+        "window_2_start": "",
+        "window_2_end": "",
+        "window_3_date": "",
+        "window_3_start": "",
+        "window_3_end": "",
+        "accessibility_needs": "An ASL interpreter for one participant.",
+        "av_available": "on",
+        "notes": "",
+        "referral_source": "colleague",
+        "website": "",
+    }

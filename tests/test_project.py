@@ -1,0 +1,89 @@
+"""Project-level promises: production configuration, the starter catalog, the development mail folder."""
+
+import email
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.mail import EmailMultiAlternatives
+from django.core.management import call_command
+
+from outreach.models import Audience, Language, Presentation
+from scheduling.mail_backends import EmlFileBackend
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_python(code: str, **env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = run_python(
+        "import django; django.setup()", DJANGO_SETTINGS_MODULE="config.settings.production", ALLOWED_HOSTS="x.org"
+    )
+
+    assert result.returncode == 1
+    assert "ImproperlyConfigured: Set the SECRET_KEY environment variable" in result.stderr
+
+
+def test_production_debug_is_off_by_default():
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings; print(settings.DEBUG, settings.TIME_ZONE)",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="x.org",
+    )
+
+    assert result.stdout.strip() == "False America/Chicago"
+
+
+def test_production_reads_services_from_environment():
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_HOST)",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="x.org",
+        DATABASE_URL="postgres://u:p@db:5432/outreach",
+        REDIS_URL="redis://cache:6379/0",
+        EMAIL_URL="smtp+tls://user:pw@mail.example.org:587",
+    )
+
+    assert result.stdout.strip() == "django.db.backends.postgresql redis://cache:6379/0 False mail.example.org"
+
+
+@pytest.mark.django_db
+def test_starter_catalog_loads_once_and_keeps_staff_edits():
+    call_command("load_catalog")
+    Presentation.objects.filter(slug="safe-harbor").update(title="Safe Harbor (edited by staff)")
+
+    call_command("load_catalog")
+
+    assert Presentation.objects.count() == 9
+    assert (Audience.objects.count(), Language.objects.count()) == (11, 4)
+    assert Presentation.objects.get(slug="safe-harbor").title == "Safe Harbor (edited by staff)"
+    schools = Presentation.objects.get(slug="recognize-respond-schools")
+    assert list(schools.audiences.values_list("slug", flat=True)) == ["educators"]
+    assert sorted(schools.languages.values_list("code", flat=True)) == ["en", "es"]
+
+
+def test_eml_backend_writes_one_file_per_message(tmp_path):
+    message = EmailMultiAlternatives("Hello", "Plain body", "from@example.org", ["to@example.org"])
+    message.attach_alternative("<p>HTML body</p>", "text/html")
+
+    sent = EmlFileBackend(file_path=tmp_path).send_messages([message, message])
+
+    files = sorted(tmp_path.glob("*.eml"))
+    assert (sent, len(files)) == (2, 2)
+    parsed = email.message_from_bytes(files[0].read_bytes())
+    assert (parsed["Subject"], parsed["To"], parsed.get_content_type()) == (
+        "Hello",
+        "to@example.org",
+        "multipart/alternative",
+    )
