@@ -87,3 +87,8 @@ def test_eml_backend_writes_one_file_per_message(tmp_path):
         "to@example.org",
         "multipart/alternative",
     )
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -9,3 +9,6 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Serve static files from the app directories without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# The SQLite database and the .eml files live here; a fresh clone does not have it yet.
+VAR_DIR.mkdir(exist_ok=True)  # noqa: F405
