@@ -6,5 +6,7 @@ from outreach.views import healthz
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("staff/", include("scheduling.urls")),
     path("", include("outreach.urls")),
 ]

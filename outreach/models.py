@@ -1,14 +1,17 @@
 """The catalog of presentations and the requests organizations send for them."""
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .enums import COUNTY_CHOICES, Format, OrganizationType, ReferralSource, RequestStatus
+from .tokens import token_for
 
 AUDIENCE_SIZE_MIN = 1
 AUDIENCE_SIZE_MAX = 5000
 MAX_WINDOWS = 3
+STATUS_TOKEN_PURPOSE = "request-status"  # noqa: S105 (a name, not a secret)
 
 
 class Audience(models.Model):
@@ -94,6 +97,8 @@ class PresentationRequest(models.Model):
     """An organization's request for a presentation, from submission to its outcome."""
 
     reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
+    # The status link's token is derived from this salt (outreach.tokens); only its hash is kept.
+    token_salt = models.CharField(max_length=32, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     presentation = models.ForeignKey(
         Presentation, on_delete=models.PROTECT, related_name="requests", verbose_name=_("presentation")
@@ -139,6 +144,8 @@ class PresentationRequest(models.Model):
         _("how they heard of the program"), max_length=20, choices=ReferralSource.choices, blank=True
     )
 
+    decision_note = models.TextField(_("reason given to the requester"), blank=True)
+
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     status_changed_at = models.DateTimeField(_("status changed"), auto_now_add=True)
 
@@ -162,7 +169,15 @@ class PresentationRequest(models.Model):
         return f"{self.reference} {self.organization_name}"
 
     def get_staff_url(self) -> str:
-        return reverse("admin:outreach_presentationrequest_change", args=[self.pk])
+        return reverse("staff:request_detail", args=[self.pk])
+
+    @property
+    def status_token(self) -> str:
+        return token_for(purpose=STATUS_TOKEN_PURPOSE, salt=self.token_salt)
+
+    def get_status_url(self) -> str:
+        """The requester's private status page, as an absolute link for emails and invites."""
+        return settings.SITE_URL + reverse("outreach:request_status", kwargs={"token": self.status_token})
 
 
 class RequestWindow(models.Model):

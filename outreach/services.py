@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +20,7 @@ from outreach.models import (
     AUDIENCE_SIZE_MAX,
     AUDIENCE_SIZE_MIN,
     MAX_WINDOWS,
+    STATUS_TOKEN_PURPOSE,
     Presentation,
     PresentationRequest,
     RequestWindow,
@@ -45,16 +45,6 @@ _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 class Window:
     start: datetime
     end: datetime
-
-
-@dataclass(frozen=True)
-class SubmittedRequest:
-    request: PresentationRequest
-    token: str
-
-    @property
-    def status_url(self) -> str:
-        return settings.SITE_URL + reverse("outreach:request_status", kwargs={"token": self.token})
 
 
 def window_errors(*, start: datetime, end: datetime, now: datetime | None = None) -> dict[str, list[str]]:
@@ -114,28 +104,27 @@ def _reference_new() -> str:
 
 
 @transaction.atomic
-def request_submit(*, presentation: Presentation, windows: list[Window], **fields) -> SubmittedRequest:
+def request_submit(*, presentation: Presentation, windows: list[Window], **fields) -> PresentationRequest:
     """Save a new request with its windows and queue the acknowledgement and the staff notice.
 
     ``fields`` are PresentationRequest's own fields (organization, contact, audience, ...).
     Raises ValidationError, keyed by field, when a rule is broken; nothing is saved then.
-    The returned token is the only copy: the database keeps its hash.
+    The status link's token is on ``request.status_token``; the database keeps only its hash.
     """
     from scheduling.services.notify import request_submitted_notify
 
     errors = request_errors(presentation=presentation, windows=windows, fields=fields)
     if errors:
         raise ValidationError(errors)
-    token, token_hash = token_new()
+    salt, _token, hashed = token_new(purpose=STATUS_TOKEN_PURPOSE)
     request = PresentationRequest(
-        presentation=presentation, reference=_reference_new(), token_hash=token_hash, **fields
+        presentation=presentation, reference=_reference_new(), token_salt=salt, token_hash=hashed, **fields
     )
-    request.full_clean(exclude=["reference", "token_hash"])
+    request.full_clean(exclude=["reference", "token_salt", "token_hash"])
     request.save()
     RequestWindow.objects.bulk_create(
         RequestWindow(request=request, position=position, start=w.start, end=w.end)
         for position, w in enumerate(windows, start=1)
     )
-    submitted = SubmittedRequest(request=request, token=token)
-    request_submitted_notify(request=request, status_url=submitted.status_url)
-    return submitted
+    request_submitted_notify(request=request)
+    return request

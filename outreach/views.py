@@ -90,7 +90,7 @@ def request_create(request: HttpRequest, slug: str) -> HttpResponse:
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
         return render(request, "outreach/request_form.html", context, status=400)
-    return redirect("outreach:request_received", token=submitted.token)
+    return redirect("outreach:request_received", token=submitted.status_token)
 
 
 def _request_or_404(token: str):

@@ -7,12 +7,13 @@ from scheduling.services.notify import (
     notification_deliver,
     notification_mark_failed,
     notifications_requeue_pending,
+    reminders_queue_due,
 )
+from scheduling.services.review import requests_expire_due
 
 
 @shared_task(
     name="scheduling.send_notification",
-    bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(TemporaryDeliveryError,),
@@ -20,7 +21,7 @@ from scheduling.services.notify import (
     retry_backoff_max=600,
     max_retries=8,
 )
-def send_notification(self, notification_id: int) -> None:
+def send_notification(notification_id: int) -> None:
     try:
         notification_deliver(notification_id=notification_id)
     except TemporaryDeliveryError:
@@ -33,3 +34,13 @@ def send_notification(self, notification_id: int) -> None:
 @shared_task(name="scheduling.sweep_notifications", acks_late=True)
 def sweep_notifications() -> int:
     return notifications_requeue_pending()
+
+
+@shared_task(name="scheduling.send_reminders", acks_late=True)
+def send_reminders() -> int:
+    return reminders_queue_due()
+
+
+@shared_task(name="scheduling.expire_requests", acks_late=True)
+def expire_requests() -> int:
+    return requests_expire_due()

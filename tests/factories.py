@@ -5,7 +5,7 @@ import factory
 from django.utils import timezone
 
 from outreach.enums import Format, OrganizationType, RequestStatus
-from outreach.models import Audience, Language, Presentation, PresentationRequest, RequestWindow
+from outreach.models import STATUS_TOKEN_PURPOSE, Audience, Language, Presentation, PresentationRequest, RequestWindow
 from outreach.tokens import token_new
 
 CENTRAL = zoneinfo.ZoneInfo("America/Chicago")
@@ -84,7 +84,7 @@ class PresentationRequestFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        token, kwargs["token_hash"] = token_new()
+        kwargs["token_salt"], token, kwargs["token_hash"] = token_new(purpose=STATUS_TOKEN_PURPOSE)
         request = super()._create(model_class, *args, **kwargs)
         request.token = token
         return request

@@ -103,7 +103,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/staff/"
 
 # --- Time and language -----------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -151,10 +152,9 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULE = {
-    "notifications-sweep": {
-        "task": "scheduling.sweep_notifications",
-        "schedule": crontab(minute="*"),
-    },
+    "notifications-sweep": {"task": "scheduling.sweep_notifications", "schedule": crontab(minute="*")},
+    "reminders": {"task": "scheduling.send_reminders", "schedule": crontab(minute="*/15")},
+    "requests-expire": {"task": "scheduling.expire_requests", "schedule": crontab(minute="7")},
 }
 
 # --- The program -----------------------------------------------------------------------
@@ -167,6 +167,12 @@ REQUEST_RATE_LIMIT = env("REQUEST_RATE_LIMIT", default="5/h")
 # Which request header holds the client address (REMOTE_ADDR, or HTTP_X_FORWARDED_FOR
 # behind a proxy that sets it).
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# Minutes kept free before and after an in-person presentation for the presenter's travel.
+TRAVEL_BUFFER_MINUTES = env.int("TRAVEL_BUFFER_MINUTES", default=60)
+# Requesters may cancel a scheduled presentation themselves until this many hours before it.
+REQUESTER_CANCEL_CUTOFF_HOURS = env.int("REQUESTER_CANCEL_CUTOFF_HOURS", default=48)
+# The staff queue marks requests that have waited longer than this for a decision.
+STALE_REQUEST_DAYS = env.int("STALE_REQUEST_DAYS", default=10)
 # A pending notification older than this is handed to the worker again by the sweep.
 NOTIFICATION_RETRY_AFTER_SECONDS = env.int("NOTIFICATION_RETRY_AFTER_SECONDS", default=60)
 

@@ -1,8 +1,10 @@
 """The notification outbox: queue rows with the change that causes them, deliver each once.
 
-A row is written inside the caller's transaction; the send task is enqueued only after that
-transaction commits. If the broker is unreachable the row simply stays pending and the
-periodic sweep hands it to a worker later, so an outage delays mail and never loses it.
+A row is written inside the caller's transaction, rendered then (subject, text, HTML and the
+calendar invite as of that change), and the send task is enqueued only after the transaction
+commits. If the broker is unreachable the row simply stays pending and the periodic sweep
+hands it to a worker later, so an outage delays mail and never loses it. One row per request,
+kind, recipient and SEQUENCE, so the same change cannot queue the same message twice.
 """
 
 import logging
@@ -15,52 +17,105 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from outreach.models import PresentationRequest
-from scheduling.models import Notification, NotificationKind, NotificationStatus
+from scheduling.invites import CANCEL, REQUEST, invite_calendar, invite_restamp
+from scheduling.models import Booking, Notification, NotificationKind, NotificationStatus, Presenter, Proposal
 
 logger = logging.getLogger(__name__)
 
 # After this many failed attempts a row is marked failed and left for staff to resend.
 MAX_ATTEMPTS = 10
+Kind = NotificationKind
+
+SUBJECTS = {
+    Kind.REQUEST_RECEIVED: _("We received your presentation request %(reference)s"),
+    Kind.STAFF_NEW_REQUEST: _("New request %(reference)s: %(title)s for %(organization)s"),
+    Kind.PROPOSAL: _("Other times proposed for your request %(reference)s"),
+    Kind.STAFF_PROPOSAL_DECLINED: _("%(reference)s: the requester declined the proposed times"),
+    Kind.BOOKING_CONFIRMED: _("Confirmed: %(title)s on %(date)s"),
+    Kind.PRESENTER_ASSIGNED: _("You are presenting: %(title)s on %(date)s (%(organization)s)"),
+    Kind.BOOKING_UPDATED: _("Updated: %(title)s, now on %(date)s"),
+    Kind.PRESENTER_UPDATED: _("Updated: %(title)s, now on %(date)s (%(organization)s)"),
+    Kind.PRESENTER_REMOVED: _("You are no longer presenting %(title)s on %(date)s"),
+    Kind.BOOKING_CANCELLED: _("Cancelled: %(title)s on %(date)s"),
+    Kind.PRESENTER_CANCELLED: _("Cancelled: %(title)s on %(date)s (%(organization)s)"),
+    Kind.STAFF_BOOKING_CANCELLED: _("Cancelled: %(reference)s (%(organization)s) on %(date)s"),
+    Kind.REQUEST_DECLINED: _("About your presentation request %(reference)s"),
+    Kind.REQUEST_WITHDRAWN: _("Your request %(reference)s has been withdrawn"),
+    Kind.STAFF_REQUEST_WITHDRAWN: _("Withdrawn: %(reference)s (%(organization)s)"),
+    Kind.REQUEST_EXPIRED: _("Your request %(reference)s has expired"),
+    Kind.REMINDER_WEEK: _("In one week: %(title)s on %(date)s"),
+    Kind.REMINDER_DAY: _("Tomorrow: %(title)s on %(date)s"),
+    Kind.THANK_YOU: _("Thank you for hosting %(title)s"),
+}
 
 
 class TemporaryDeliveryError(Exception):
     """The mail server could not take the message now; trying again later may succeed."""
 
 
+def _subject(kind: str, request: PresentationRequest, booking: Booking | None) -> str:
+    values = {
+        "reference": request.reference,
+        "title": request.presentation.title,
+        "organization": request.organization_name,
+        "date": date_format(timezone.localtime(booking.start), "M j, Y") if booking else "",
+    }
+    return " ".join(str(SUBJECTS[kind] % values).split())[:200]
+
+
 def notification_queue(
     *,
     request: PresentationRequest,
-    kind: NotificationKind,
+    kind: str,
     recipient: str,
-    context: dict,
+    context: dict | None = None,
     sequence: int = 0,
+    booking: Booking | None = None,
+    invite_method: str = "",
+    invite_presenters: list[Presenter] | None = None,
 ) -> Notification:
-    """Render the email for ``kind`` and write it to the outbox; send it after commit.
+    """Render the email for ``kind`` (and its invite) and write it to the outbox; send it after commit.
 
-    Templates: ``scheduling/email/<kind>_subject.txt``, ``<kind>.txt`` and ``<kind>.html``.
-    Queuing the same request, kind, recipient and sequence twice returns the first row.
+    Templates: ``scheduling/email/<kind>.txt`` and ``<kind>.html``. Queuing the same request,
+    kind, recipient and sequence twice returns the first row.
     """
+    is_requester = recipient == request.contact_email
+    status_url = request.get_status_url() if is_requester else ""
     context = {
         "request_obj": request,
+        "booking": booking,
         "program_name": settings.PROGRAM_NAME,
         "organization_name": settings.ORGANIZATION_NAME,
         "site_url": settings.SITE_URL,
-        **context,
+        "staff_url": settings.SITE_URL + request.get_staff_url(),
+        "status_url": status_url,
+        "for_presenter": not is_requester and recipient != settings.STAFF_NOTIFICATION_EMAIL,
+        **(context or {}),
     }
-    base = f"scheduling/email/{kind}"
-    subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+    ics = ""
+    if booking is not None and invite_method:
+        ics = (
+            invite_calendar(booking=booking, method=invite_method, status_url=status_url, presenters=invite_presenters)
+            .to_ical()
+            .decode("utf-8")
+        )
     notification, created = Notification.objects.get_or_create(
         request=request,
         kind=kind,
         recipient=recipient,
         sequence=sequence,
         defaults={
-            "subject": subject[:200],
-            "body_text": render_to_string(f"{base}.txt", context),
-            "body_html": render_to_string(f"{base}.html", context),
+            "booking": booking,
+            "subject": _subject(kind, request, booking),
+            "body_text": render_to_string(f"scheduling/email/{kind}.txt", context),
+            "body_html": render_to_string(f"scheduling/email/{kind}.html", context),
+            "ics_method": invite_method if ics else "",
+            "ics": ics,
         },
     )
     if created:
@@ -90,7 +145,9 @@ def _is_temporary(exc: Exception) -> bool:
     return isinstance(exc, (smtplib.SMTPException, OSError, TimeoutError))
 
 
-def _email_for(notification: Notification) -> EmailMultiAlternatives:
+def email_for(notification: Notification) -> EmailMultiAlternatives:
+    """The message as sent: multipart/alternative (text, HTML, and the invite as text/calendar)
+    inside multipart/mixed with the invite also attached as invite.ics."""
     message = EmailMultiAlternatives(
         subject=notification.subject,
         body=notification.body_text,
@@ -99,6 +156,10 @@ def _email_for(notification: Notification) -> EmailMultiAlternatives:
         headers={"Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(notification.body_html, "text/html")
+    if notification.ics:
+        ics = invite_restamp(notification.ics, stamp=timezone.now())
+        message.attach_alternative(ics, f"text/calendar; method={notification.ics_method}")
+        message.attach("invite.ics", ics, f"application/ics; method={notification.ics_method}")
     return message
 
 
@@ -117,7 +178,7 @@ def notification_deliver(*, notification_id: int) -> NotificationStatus | None:
         notification.attempts += 1
         notification.last_attempt_at = timezone.now()
         try:
-            _email_for(notification).send()
+            email_for(notification).send()
         except Exception as exc:
             if not _is_temporary(exc):
                 raise
@@ -143,6 +204,17 @@ def notification_mark_failed(*, notification_id: int, error: str) -> None:
     )
 
 
+def notification_resend(*, notification: Notification) -> Notification:
+    """Put a failed notification back in the queue (staff's "resend")."""
+    updated = Notification.objects.filter(pk=notification.pk, status=NotificationStatus.FAILED).update(
+        status=NotificationStatus.PENDING, attempts=0, last_error=""
+    )
+    if updated:
+        transaction.on_commit(partial(notification_enqueue, notification_id=notification.pk))
+    notification.refresh_from_db()
+    return notification
+
+
 def notifications_requeue_pending(*, older_than: timedelta | None = None) -> int:
     """Hand every notification still pending after ``older_than`` to the worker again."""
     if older_than is None:
@@ -156,34 +228,107 @@ def notifications_requeue_pending(*, older_than: timedelta | None = None) -> int
     return sum(notification_enqueue(notification_id=pk) for pk in ids)
 
 
-def _staff_request_url(request: PresentationRequest) -> str:
-    return settings.SITE_URL + request.get_staff_url()
+# --- What each change sends, to whom ---------------------------------------------------------
 
 
-def request_submitted_notify(*, request: PresentationRequest, status_url: str) -> None:
+def _to_staff(request: PresentationRequest, kind: str, *, booking: Booking | None = None, sequence: int = 0) -> None:
+    notification_queue(
+        request=request, kind=kind, recipient=settings.STAFF_NOTIFICATION_EMAIL, booking=booking, sequence=sequence
+    )
+
+
+def _to_requester(request: PresentationRequest, kind: str, **kwargs) -> None:
+    notification_queue(request=request, kind=kind, recipient=request.contact_email, **kwargs)
+
+
+def _to_presenters(booking: Booking, kind: str, presenters: list[Presenter], method: str = "", **kwargs) -> None:
+    for presenter in presenters:
+        notification_queue(
+            request=booking.request,
+            kind=kind,
+            recipient=presenter.email,
+            booking=booking,
+            sequence=booking.sequence,
+            invite_method=method,
+            context={"presenter": presenter},
+            **kwargs,
+        )
+
+
+def request_submitted_notify(*, request: PresentationRequest) -> None:
     """Acknowledge a new request to its contact and tell the staff inbox about it."""
-    notification_queue(
-        request=request,
-        kind=NotificationKind.REQUEST_RECEIVED,
-        recipient=request.contact_email,
-        context={"status_url": status_url},
-    )
-    notification_queue(
-        request=request,
-        kind=NotificationKind.STAFF_NEW_REQUEST,
-        recipient=settings.STAFF_NOTIFICATION_EMAIL,
-        context={"staff_url": _staff_request_url(request)},
-    )
+    _to_requester(request, Kind.REQUEST_RECEIVED)
+    _to_staff(request, Kind.STAFF_NEW_REQUEST)
 
 
 def request_withdrawn_notify(*, request: PresentationRequest) -> None:
-    """Confirm a withdrawal to the contact and tell the staff inbox."""
+    _to_requester(request, Kind.REQUEST_WITHDRAWN)
+    _to_staff(request, Kind.STAFF_REQUEST_WITHDRAWN)
+
+
+def request_declined_notify(*, request: PresentationRequest) -> None:
+    _to_requester(request, Kind.REQUEST_DECLINED)
+
+
+def request_expired_notify(*, request: PresentationRequest) -> None:
+    _to_requester(request, Kind.REQUEST_EXPIRED)
+
+
+def proposal_notify(*, proposal: Proposal) -> None:
+    _to_requester(proposal.request, Kind.PROPOSAL, sequence=proposal.pk, context={"proposal": proposal})
+
+
+def proposal_declined_notify(*, proposal: Proposal) -> None:
     notification_queue(
-        request=request, kind=NotificationKind.REQUEST_WITHDRAWN, recipient=request.contact_email, context={}
-    )
-    notification_queue(
-        request=request,
-        kind=NotificationKind.STAFF_REQUEST_WITHDRAWN,
+        request=proposal.request,
+        kind=Kind.STAFF_PROPOSAL_DECLINED,
         recipient=settings.STAFF_NOTIFICATION_EMAIL,
-        context={"staff_url": _staff_request_url(request)},
+        sequence=proposal.pk,
+        context={"proposal": proposal},
     )
+
+
+def booking_scheduled_notify(*, booking: Booking) -> None:
+    """Confirmation to the requester and assignment to each presenter, each with a REQUEST invite."""
+    seq = booking.sequence
+    _to_requester(booking.request, Kind.BOOKING_CONFIRMED, booking=booking, sequence=seq, invite_method=REQUEST)
+    _to_presenters(booking, Kind.PRESENTER_ASSIGNED, booking.presenters(), REQUEST)
+
+
+def booking_changed_notify(*, booking: Booking, removed: list[Presenter]) -> None:
+    """Update (REQUEST, new SEQUENCE) to the requester and current presenters; CANCEL to a removed one."""
+    seq = booking.sequence
+    _to_requester(booking.request, Kind.BOOKING_UPDATED, booking=booking, sequence=seq, invite_method=REQUEST)
+    _to_presenters(booking, Kind.PRESENTER_UPDATED, booking.presenters(), REQUEST)
+    for presenter in removed:
+        _to_presenters(booking, Kind.PRESENTER_REMOVED, [presenter], CANCEL, invite_presenters=[presenter])
+
+
+def booking_cancelled_notify(*, booking: Booking) -> None:
+    seq = booking.sequence
+    _to_requester(booking.request, Kind.BOOKING_CANCELLED, booking=booking, sequence=seq, invite_method=CANCEL)
+    _to_presenters(booking, Kind.PRESENTER_CANCELLED, booking.presenters(), CANCEL)
+    _to_staff(booking.request, Kind.STAFF_BOOKING_CANCELLED, booking=booking, sequence=seq)
+
+
+def booking_completed_notify(*, booking: Booking) -> None:
+    _to_requester(booking.request, Kind.THANK_YOU, booking=booking, sequence=booking.sequence)
+
+
+def booking_reminder_notify(*, booking: Booking, kind: str) -> None:
+    """A reminder (REMINDER_WEEK or REMINDER_DAY) with the logistics, to the requester and presenters."""
+    _to_requester(booking.request, kind, booking=booking, sequence=booking.sequence)
+    _to_presenters(booking, kind, booking.presenters())
+
+
+@transaction.atomic
+def reminders_queue_due() -> int:
+    """Queue every reminder that is due and not yet sent; safe to run as often as wanted."""
+    from scheduling.selectors import REMINDER_WINDOWS, bookings_due_for_reminder
+
+    queued = 0
+    for kind in REMINDER_WINDOWS:
+        for booking in bookings_due_for_reminder(kind=kind):
+            booking_reminder_notify(booking=booking, kind=kind)
+            queued += 1
+    return queued

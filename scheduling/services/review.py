@@ -1,21 +1,62 @@
 """The request lifecycle: every status change goes through this module.
 
-Each transition is one database transaction that locks the request, checks that the
-change is allowed from its current status, writes the audit entry and queues the
-notifications it causes. See shared/PRODUCT.md for the lifecycle.
+Each transition is one database transaction that locks the request, checks that the change
+is allowed from its current status, writes the booking, the audit entry and the outbox rows
+it causes, or nothing at all. See shared/PRODUCT.md for the lifecycle.
+
+Errors: TransitionError (the status does not allow it; 409), BookingConflict (another
+booking, a blackout or a closure; 409), ValidationError keyed by field (400).
 """
 
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outreach.enums import RequestStatus
+from outreach.enums import Format, RequestStatus
 from outreach.models import PresentationRequest
-from scheduling.models import AuditEntry
-from scheduling.services.notify import request_withdrawn_notify
+from scheduling.models import AuditEntry, Booking, BusyInterval, Presenter, Proposal, ProposalState, ProposedTime
+from scheduling.services import notify
+from scheduling.services.availability import BookingConflict, booking_conflicts, busy_spans
 
 MSG_TRANSITION_REFUSED = _("This request is %(status)s, so it cannot be %(action)s.")
+MSG_REASON_REQUIRED = _("Give a reason; the requester will see it.")
+MSG_END_BEFORE_START = _("The end must be after the start.")
+MSG_TOO_LONG = _("A presentation can last at most %(hours)d hours.")
+MSG_IN_THE_PAST = _("Choose a time in the future.")
+MSG_PRESENTER_NOT_QUALIFIED = _("%(presenter)s is not qualified to give this presentation.")
+MSG_PRESENTER_INACTIVE = _("%(presenter)s is not an active presenter.")
+MSG_PRESENTER_TWICE = _("A presenter can be assigned only once.")
+MSG_LOCATION_REQUIRED = _("Give the address where the presentation takes place.")
+MSG_NOTHING_CHANGED = _("Nothing changed: choose another time, other presenters or another place.")
+MSG_PROPOSAL_TIMES = _("Propose one to three times.")
+MSG_NO_OPEN_PROPOSAL = _("There is no proposal waiting for an answer.")
+MSG_UNKNOWN_PROPOSED_TIME = _("That time is not one of the proposed times.")
+MSG_CANCEL_TOO_LATE = _(
+    "It is less than %(hours)d hours before the presentation, so it can no longer be cancelled online. "
+    "Please call or email us."
+)
+MSG_NOT_OVER_YET = _("The presentation has not ended yet, so it cannot be marked completed.")
+MSG_ATTENDANCE = _("Enter the number of people who attended (0 to 100,000).")
+MSG_WINDOWS_REMAIN = _("This request still has a preferred time in the future, so it has not expired.")
+
+ACTION_PAST = {
+    "approve": _("approved"),
+    "decline": _("declined"),
+    "withdraw": _("withdrawn"),
+    "propose": _("given proposed times"),
+    "accept_proposal": _("scheduled from a proposal"),
+    "decline_proposal": _("answered"),
+    "reschedule": _("rescheduled"),
+    "cancel": _("cancelled"),
+    "complete": _("marked completed"),
+    "expire": _("expired"),
+}
 
 
 class TransitionError(Exception):
@@ -25,12 +66,27 @@ class TransitionError(Exception):
 
     def __init__(self, message: str):
         super().__init__(message)
-        self.message = message
+        self.message = str(message)
 
 
-ACTION_PAST = {
-    "withdraw": _("withdrawn"),
-}
+@dataclass
+class Plan:
+    """What staff decide when they schedule: the time, the presenters and the place."""
+
+    start: datetime
+    end: datetime
+    lead_presenter: Presenter
+    co_presenters: list[Presenter] = field(default_factory=list)
+    format: str = Format.IN_PERSON
+    location: str = ""
+    virtual_link: str = ""
+
+    @property
+    def presenters(self) -> list[Presenter]:
+        return [self.lead_presenter, *self.co_presenters]
+
+
+# --- Helpers ---------------------------------------------------------------------------------
 
 
 def audit_record(
@@ -48,7 +104,7 @@ def audit_record(
 
 
 def _locked(request: PresentationRequest) -> PresentationRequest:
-    return PresentationRequest.objects.select_for_update().get(pk=request.pk)
+    return PresentationRequest.objects.select_for_update().select_related("presentation").get(pk=request.pk)
 
 
 def _require_status(request: PresentationRequest, *allowed: str, action: str) -> None:
@@ -66,12 +122,346 @@ def _move(request: PresentationRequest, to: str) -> str:
     return previous
 
 
+def _check_time(start: datetime, end: datetime, errors: dict) -> None:
+    if end <= start:
+        errors.setdefault("end", []).append(str(MSG_END_BEFORE_START))
+    elif end - start > timedelta(hours=settings.REQUEST_WINDOW_MAX_HOURS):
+        errors.setdefault("end", []).append(MSG_TOO_LONG % {"hours": settings.REQUEST_WINDOW_MAX_HOURS})
+    if start <= timezone.now():
+        errors.setdefault("start", []).append(str(MSG_IN_THE_PAST))
+
+
+def _check_presenters(request: PresentationRequest, lead: Presenter, co: list[Presenter], errors: dict) -> None:
+    everyone = [lead, *co]
+    if len({p.pk for p in everyone}) != len(everyone):
+        errors.setdefault("co_presenters", []).append(str(MSG_PRESENTER_TWICE))
+    for key, presenter in [("lead_presenter", lead)] + [("co_presenters", p) for p in co]:
+        if not presenter.is_active:
+            errors.setdefault(key, []).append(MSG_PRESENTER_INACTIVE % {"presenter": presenter.name})
+    if not lead.presentations.filter(pk=request.presentation_id).exists():
+        errors.setdefault("lead_presenter", []).append(MSG_PRESENTER_NOT_QUALIFIED % {"presenter": lead.name})
+
+
+def _validate_plan(request: PresentationRequest, plan: Plan, *, exclude_booking: Booking | None = None) -> None:
+    errors: dict[str, list[str]] = {}
+    _check_time(plan.start, plan.end, errors)
+    _check_presenters(request, plan.lead_presenter, plan.co_presenters, errors)
+    if plan.format == Format.IN_PERSON and not plan.location.strip():
+        errors.setdefault("location", []).append(str(MSG_LOCATION_REQUIRED))
+    if errors:
+        raise ValidationError(errors)
+    conflicts = booking_conflicts(
+        presenters=plan.presenters, start=plan.start, end=plan.end, fmt=plan.format, exclude_booking=exclude_booking
+    )
+    if conflicts:
+        raise BookingConflict(conflicts)
+
+
+def _occupy(booking: Booking, presenters: list[Presenter]) -> None:
+    """Write the presenters' busy rows for the booking; the database refuses an overlap on PostgreSQL."""
+    BusyInterval.objects.filter(booking=booking).delete()
+    rows = [
+        BusyInterval(booking=booking, presenter=presenter, kind=kind, start=span.start, end=span.end)
+        for presenter in presenters
+        for kind, span in busy_spans(start=booking.start, end=booking.end, fmt=booking.format).items()
+    ]
+    try:
+        with transaction.atomic():
+            BusyInterval.objects.bulk_create(rows)
+    except IntegrityError:
+        # Another booking for one of these presenters committed between our check and our write.
+        conflicts = booking_conflicts(
+            presenters=presenters, start=booking.start, end=booking.end, fmt=booking.format, exclude_booking=booking
+        )
+        raise BookingConflict(conflicts or [str(_("A presenter was booked at that time a moment ago."))]) from None
+
+
+def _schedule(request: PresentationRequest, plan: Plan) -> Booking:
+    booking = Booking.objects.create(
+        request=request,
+        start=plan.start,
+        end=plan.end,
+        format=plan.format,
+        location=plan.location.strip() if plan.format == Format.IN_PERSON else "",
+        virtual_link=plan.virtual_link.strip(),
+        lead_presenter=plan.lead_presenter,
+    )
+    booking.co_presenters.set(plan.co_presenters)
+    _occupy(booking, plan.presenters)
+    return booking
+
+
+def _close_open_proposals(request: PresentationRequest, state: str) -> None:
+    request.proposals.filter(state=ProposalState.OPEN).update(state=state, responded_at=timezone.now())
+
+
+# --- Staff decisions on a submitted request ---------------------------------------------------
+
+
+@transaction.atomic
+def request_approve(*, request: PresentationRequest, by: AbstractBaseUser, plan: Plan, note: str = "") -> Booking:
+    """Schedule a submitted request at one of its windows or an agreed other time."""
+    request = _locked(request)
+    _require_status(request, RequestStatus.SUBMITTED, action="approve")
+    _validate_plan(request, plan)
+    booking = _schedule(request, plan)
+    _close_open_proposals(request, ProposalState.WITHDRAWN)
+    previous = _move(request, RequestStatus.SCHEDULED)
+    audit_record(request=request, by=by, actor="staff", action="approve", from_status=previous, note=note)
+    notify.booking_scheduled_notify(booking=booking)
+    return booking
+
+
+@transaction.atomic
+def request_decline(*, request: PresentationRequest, by: AbstractBaseUser, reason: str) -> PresentationRequest:
+    """Decline a submitted request; the reason is shown to the requester."""
+    request = _locked(request)
+    _require_status(request, RequestStatus.SUBMITTED, action="decline")
+    if not reason.strip():
+        raise ValidationError({"reason": [str(MSG_REASON_REQUIRED)]})
+    _close_open_proposals(request, ProposalState.WITHDRAWN)
+    previous = _move(request, RequestStatus.DECLINED)
+    request.decision_note = reason.strip()
+    request.save(update_fields=["decision_note"])
+    audit_record(request=request, by=by, actor="staff", action="decline", from_status=previous, note=reason.strip())
+    notify.request_declined_notify(request=request)
+    return request
+
+
+@transaction.atomic
+def request_propose(
+    *,
+    request: PresentationRequest,
+    by: AbstractBaseUser,
+    times: list[tuple[datetime, datetime]],
+    lead_presenter: Presenter,
+    co_presenters: list[Presenter] | None = None,
+    location: str = "",
+    virtual_link: str = "",
+    message: str = "",
+) -> Proposal:
+    """Offer the requester one to three other times; replaces a proposal still open."""
+    request = _locked(request)
+    _require_status(request, RequestStatus.SUBMITTED, action="propose")
+    co_presenters = co_presenters or []
+    if not 1 <= len(times) <= 3:
+        raise ValidationError({"times": [str(MSG_PROPOSAL_TIMES)]})
+    for start, end in times:
+        _validate_plan(
+            request,
+            Plan(start, end, lead_presenter, co_presenters, request.format, location or "-", virtual_link),
+        )
+    _close_open_proposals(request, ProposalState.WITHDRAWN)
+    proposal = Proposal.objects.create(
+        request=request,
+        lead_presenter=lead_presenter,
+        location=location.strip(),
+        virtual_link=virtual_link.strip(),
+        message=message.strip(),
+        created_by=by,
+    )
+    proposal.co_presenters.set(co_presenters)
+    ProposedTime.objects.bulk_create(
+        ProposedTime(proposal=proposal, position=n, start=start, end=end)
+        for n, (start, end) in enumerate(times, start=1)
+    )
+    audit_record(request=request, by=by, actor="staff", action="propose", from_status=request.status, note=message)
+    notify.proposal_notify(proposal=proposal)
+    return proposal
+
+
+def _open_proposal(request: PresentationRequest) -> Proposal:
+    proposal = request.proposals.filter(state=ProposalState.OPEN).first()
+    if proposal is None:
+        raise TransitionError(MSG_NO_OPEN_PROPOSAL)
+    return proposal
+
+
+@transaction.atomic
+def proposal_accept(*, request: PresentationRequest, proposed_time_id: int) -> Booking:
+    """The requester accepts one proposed time, which schedules the request."""
+    request = _locked(request)
+    _require_status(request, RequestStatus.SUBMITTED, action="accept_proposal")
+    proposal = _open_proposal(request)
+    chosen = proposal.times.filter(pk=proposed_time_id).first()
+    if chosen is None:
+        raise ValidationError({"proposed_time": [str(MSG_UNKNOWN_PROPOSED_TIME)]})
+    plan = Plan(
+        start=chosen.start,
+        end=chosen.end,
+        lead_presenter=proposal.lead_presenter,
+        co_presenters=list(proposal.co_presenters.all()),
+        format=request.format,
+        location=proposal.location or f"{request.street_address}, {request.city}",
+        virtual_link=proposal.virtual_link,
+    )
+    _validate_plan(request, plan)
+    booking = _schedule(request, plan)
+    proposal.state, proposal.responded_at = ProposalState.ACCEPTED, timezone.now()
+    proposal.save(update_fields=["state", "responded_at"])
+    previous = _move(request, RequestStatus.SCHEDULED)
+    audit_record(request=request, actor="requester", action="accept_proposal", from_status=previous)
+    notify.booking_scheduled_notify(booking=booking)
+    return booking
+
+
+@transaction.atomic
+def proposal_decline(*, request: PresentationRequest, note: str = "") -> Proposal:
+    """The requester declines every proposed time; the request goes back to staff."""
+    request = _locked(request)
+    _require_status(request, RequestStatus.SUBMITTED, action="decline_proposal")
+    proposal = _open_proposal(request)
+    proposal.state, proposal.responded_at, proposal.requester_note = (
+        ProposalState.DECLINED,
+        timezone.now(),
+        note.strip(),
+    )
+    proposal.save(update_fields=["state", "responded_at", "requester_note"])
+    audit_record(request=request, actor="requester", action="decline_proposal", from_status=request.status, note=note)
+    notify.proposal_declined_notify(proposal=proposal)
+    return proposal
+
+
+# --- The requester's own changes ------------------------------------------------------------
+
+
 @transaction.atomic
 def request_withdraw(*, request: PresentationRequest, note: str = "") -> PresentationRequest:
-    """The requester withdraws a request that staff have not decided yet."""
+    """The requester withdraws a request that staff have not scheduled yet."""
     request = _locked(request)
     _require_status(request, RequestStatus.SUBMITTED, action="withdraw")
+    _close_open_proposals(request, ProposalState.WITHDRAWN)
     previous = _move(request, RequestStatus.WITHDRAWN)
     audit_record(request=request, actor="requester", action="withdraw", from_status=previous, note=note)
-    request_withdrawn_notify(request=request)
+    notify.request_withdrawn_notify(request=request)
     return request
+
+
+def requester_may_cancel(booking: Booking, *, now: datetime | None = None) -> bool:
+    """Requesters cancel online only until the cut-off before the start."""
+    now = now or timezone.now()
+    return booking.start - now >= timedelta(hours=settings.REQUESTER_CANCEL_CUTOFF_HOURS)
+
+
+# --- Changes to a scheduled booking ---------------------------------------------------------
+
+
+def _locked_booking(request: PresentationRequest) -> Booking:
+    return Booking.objects.select_for_update().select_related("lead_presenter").get(request=request)
+
+
+@transaction.atomic
+def booking_reschedule(*, request: PresentationRequest, by: AbstractBaseUser, plan: Plan, note: str = "") -> Booking:
+    """Change the time, presenters or place of a scheduled booking. SEQUENCE rises by one."""
+    request = _locked(request)
+    _require_status(request, RequestStatus.SCHEDULED, action="reschedule")
+    booking = _locked_booking(request)
+    before = set(booking.presenters())
+    unchanged = (
+        (booking.start, booking.end, booking.format, booking.location, booking.virtual_link)
+        == (
+            plan.start,
+            plan.end,
+            plan.format,
+            plan.location.strip() if plan.format == Format.IN_PERSON else "",
+            plan.virtual_link.strip(),
+        )
+        and booking.lead_presenter_id == plan.lead_presenter.pk
+        and {p.pk for p in booking.co_presenters.all()} == {p.pk for p in plan.co_presenters}
+    )
+    if unchanged:
+        raise ValidationError({"__all__": [str(MSG_NOTHING_CHANGED)]})
+    _validate_plan(request, plan, exclude_booking=booking)
+    booking.start, booking.end, booking.format = plan.start, plan.end, plan.format
+    booking.location = plan.location.strip() if plan.format == Format.IN_PERSON else ""
+    booking.virtual_link = plan.virtual_link.strip()
+    booking.lead_presenter = plan.lead_presenter
+    booking.sequence += 1
+    booking.save()
+    booking.co_presenters.set(plan.co_presenters)
+    _occupy(booking, plan.presenters)
+    audit_record(request=request, by=by, actor="staff", action="reschedule", from_status=request.status, note=note)
+    notify.booking_changed_notify(booking=booking, removed=[p for p in before if p not in set(plan.presenters)])
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(
+    *, request: PresentationRequest, reason: str, by: AbstractBaseUser | None = None, actor: str = "staff"
+) -> Booking:
+    """Cancel a scheduled booking: staff at any time with a reason, the requester until the cut-off."""
+    request = _locked(request)
+    _require_status(request, RequestStatus.SCHEDULED, action="cancel")
+    booking = _locked_booking(request)
+    if actor == "requester" and not requester_may_cancel(booking):
+        raise TransitionError(MSG_CANCEL_TOO_LATE % {"hours": settings.REQUESTER_CANCEL_CUTOFF_HOURS})
+    if actor == "staff" and not reason.strip():
+        raise ValidationError({"reason": [str(MSG_REASON_REQUIRED)]})
+    booking.sequence += 1
+    booking.cancelled_at = timezone.now()
+    booking.cancel_reason = reason.strip()
+    booking.save()
+    BusyInterval.objects.filter(booking=booking).delete()
+    previous = _move(request, RequestStatus.CANCELLED)
+    audit_record(request=request, by=by, actor=actor, action="cancel", from_status=previous, note=reason.strip())
+    notify.booking_cancelled_notify(booking=booking)
+    return booking
+
+
+@transaction.atomic
+def booking_complete(
+    *, request: PresentationRequest, by: AbstractBaseUser, attendance: int, notes: str = ""
+) -> Booking:
+    """Record that a presentation took place, with the people who came and the presenters' notes."""
+    request = _locked(request)
+    _require_status(request, RequestStatus.SCHEDULED, action="complete")
+    booking = _locked_booking(request)
+    if booking.end > timezone.now():
+        raise TransitionError(MSG_NOT_OVER_YET)
+    if not isinstance(attendance, int) or not 0 <= attendance <= 100_000:
+        raise ValidationError({"attendance": [str(MSG_ATTENDANCE)]})
+    booking.completed_at = timezone.now()
+    booking.actual_attendance = attendance
+    booking.presenter_notes = notes.strip()
+    booking.save()
+    previous = _move(request, RequestStatus.COMPLETED)
+    audit_record(request=request, by=by, actor="staff", action="complete", from_status=previous, note=notes.strip())
+    notify.booking_completed_notify(booking=booking)
+    return booking
+
+
+# --- The system ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_expire(*, request: PresentationRequest) -> PresentationRequest:
+    """Expire a submitted request whose preferred and proposed times have all passed."""
+    request = _locked(request)
+    _require_status(request, RequestStatus.SUBMITTED, action="expire")
+    now = timezone.now()
+    if (
+        request.windows.filter(end__gt=now).exists()
+        or ProposedTime.objects.filter(
+            proposal__request=request, proposal__state=ProposalState.OPEN, end__gt=now
+        ).exists()
+    ):
+        raise TransitionError(MSG_WINDOWS_REMAIN)
+    _close_open_proposals(request, ProposalState.WITHDRAWN)
+    previous = _move(request, RequestStatus.EXPIRED)
+    audit_record(request=request, actor="system", action="expire", from_status=previous)
+    notify.request_expired_notify(request=request)
+    return request
+
+
+def requests_expire_due() -> int:
+    """Expire every submitted request with no time left; returns how many."""
+    from scheduling.selectors import requests_due_to_expire
+
+    expired = 0
+    for request in requests_due_to_expire():
+        try:
+            request_expire(request=request)
+        except TransitionError:
+            continue  # changed since the query: a decision or a new proposal came first
+        expired += 1
+    return expired

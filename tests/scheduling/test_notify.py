@@ -68,7 +68,7 @@ def test_staff_notice_links_to_the_request(submitted):
         notice.subject
         == f"New request {request.reference}: Recognizing and Responding: Schools for Roosevelt High School"
     )
-    assert f"Review it: https://outreach.test/admin/outreach/presentationrequest/{request.pk}/change/" in notice.body
+    assert f"Review it: https://outreach.test/staff/requests/{request.pk}/" in notice.body
     assert "Maria Lopez, School counselor, maria.lopez@example.edu, +1 612-555-0123" in notice.body
 
 

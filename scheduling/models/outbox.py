@@ -1,4 +1,4 @@
-"""Review and delivery records: the audit trail of every transition and the notification outbox."""
+"""Records of what happened: the audit trail of every transition and the notification outbox."""
 
 from django.conf import settings
 from django.db import models
@@ -39,8 +39,23 @@ class AuditEntry(models.Model):
 class NotificationKind(models.TextChoices):
     REQUEST_RECEIVED = "request_received", _("Request received (requester)")
     STAFF_NEW_REQUEST = "staff_new_request", _("New request (staff)")
+    PROPOSAL = "proposal", _("Times proposed (requester)")
+    STAFF_PROPOSAL_DECLINED = "staff_proposal_declined", _("Proposed times declined (staff)")
+    BOOKING_CONFIRMED = "booking_confirmed", _("Confirmation with invite (requester)")
+    PRESENTER_ASSIGNED = "presenter_assigned", _("Assignment with invite (presenter)")
+    BOOKING_UPDATED = "booking_updated", _("Update with invite (requester)")
+    PRESENTER_UPDATED = "presenter_updated", _("Update with invite (presenter)")
+    PRESENTER_REMOVED = "presenter_removed", _("Removed from a booking (presenter)")
+    BOOKING_CANCELLED = "booking_cancelled", _("Cancellation (requester)")
+    PRESENTER_CANCELLED = "presenter_cancelled", _("Cancellation (presenter)")
+    STAFF_BOOKING_CANCELLED = "staff_booking_cancelled", _("Cancellation (staff)")
+    REQUEST_DECLINED = "request_declined", _("Request declined (requester)")
     REQUEST_WITHDRAWN = "request_withdrawn", _("Request withdrawn (requester)")
     STAFF_REQUEST_WITHDRAWN = "staff_request_withdrawn", _("Request withdrawn (staff)")
+    REQUEST_EXPIRED = "request_expired", _("Request expired (requester)")
+    REMINDER_WEEK = "reminder_week", _("Reminder a week before")
+    REMINDER_DAY = "reminder_day", _("Reminder a day before")
+    THANK_YOU = "thank_you", _("Thank-you (requester)")
 
 
 class NotificationStatus(models.TextChoices):
@@ -59,12 +74,19 @@ class Notification(models.Model):
     """
 
     request = models.ForeignKey(PresentationRequest, on_delete=models.CASCADE, related_name="notifications")
+    booking = models.ForeignKey(
+        "scheduling.Booking", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
     kind = models.CharField(_("kind"), max_length=40, choices=NotificationKind.choices)
     recipient = models.EmailField(_("recipient"), max_length=254)
     sequence = models.PositiveIntegerField(_("sequence"), default=0)
     subject = models.CharField(_("subject"), max_length=200)
     body_text = models.TextField(_("plain-text body"))
     body_html = models.TextField(_("HTML body"))
+    # The calendar invite, when the message carries one: METHOD (REQUEST or CANCEL) and the
+    # iCalendar text as of the change; DTSTAMP is set again when it is sent.
+    ics_method = models.CharField(_("invite method"), max_length=10, blank=True)
+    ics = models.TextField(_("invite"), blank=True)
     status = models.CharField(
         _("status"),
         max_length=10,

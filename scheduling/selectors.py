@@ -1,0 +1,130 @@
+"""Reads for staff pages, tasks and feeds: each a constant number of queries."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from outreach.enums import RequestStatus
+from outreach.models import PresentationRequest, RequestWindow
+from scheduling.models import AuditEntry, Booking, Notification, Proposal, ProposalState, ProposedTime
+
+
+def requests_due_to_expire(*, now: datetime | None = None) -> QuerySet[PresentationRequest]:
+    """Submitted requests whose every preferred window has ended and with no open proposed time ahead."""
+    now = now or timezone.now()
+    future_window = RequestWindow.objects.filter(request=OuterRef("pk"), end__gt=now)
+    future_proposal = ProposedTime.objects.filter(
+        proposal__request=OuterRef("pk"), proposal__state=ProposalState.OPEN, end__gt=now
+    )
+    return (
+        PresentationRequest.objects.filter(status=RequestStatus.SUBMITTED)
+        .exclude(Exists(future_window))
+        .exclude(Exists(future_proposal))
+    )
+
+
+def stale_cutoff(*, now: datetime | None = None) -> datetime:
+    """Submitted before this, a request still waiting for a decision is marked stale in the queue."""
+    return (now or timezone.now()) - timedelta(days=settings.STALE_REQUEST_DAYS)
+
+
+def requests_for_queue(
+    *,
+    status: str | None = RequestStatus.SUBMITTED,
+    presentation_id: int | None = None,
+    county: str | None = None,
+    audience_id: int | None = None,
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+) -> QuerySet[PresentationRequest]:
+    """The staff queue: oldest waiting first, with what the table shows loaded up front.
+
+    ``date_from``/``date_to`` select requests with a preferred window (or a booking) in that range.
+    """
+    requests = PresentationRequest.objects.select_related("presentation", "audience", "booking").prefetch_related(
+        Prefetch("windows", queryset=RequestWindow.objects.order_by("position"))
+    )
+    if status:
+        requests = requests.filter(status=status)
+    if presentation_id:
+        requests = requests.filter(presentation_id=presentation_id)
+    if county:
+        requests = requests.filter(county=county)
+    if audience_id:
+        requests = requests.filter(audience_id=audience_id)
+    if date_from or date_to:
+        in_range = Q()
+        booked = Q()
+        if date_from:
+            in_range &= Q(windows__end__gt=date_from)
+            booked &= Q(booking__end__gt=date_from)
+        if date_to:
+            in_range &= Q(windows__start__lt=date_to)
+            booked &= Q(booking__start__lt=date_to)
+        requests = requests.filter(in_range | booked).distinct()
+    return requests.annotate(last_window_end=Max("windows__end")).order_by("submitted_at", "pk")
+
+
+def request_for_staff(*, pk: int) -> PresentationRequest | None:
+    """One request with its windows, booking, proposals, audit trail and notifications."""
+    return (
+        PresentationRequest.objects.select_related("presentation", "audience", "language")
+        .prefetch_related(
+            Prefetch("windows", queryset=RequestWindow.objects.order_by("position")),
+            Prefetch("audit_entries", queryset=AuditEntry.objects.select_related("by").order_by("at", "pk")),
+            Prefetch("notifications", queryset=Notification.objects.order_by("created_at", "pk")),
+            Prefetch(
+                "proposals",
+                queryset=Proposal.objects.select_related("lead_presenter").prefetch_related("co_presenters", "times"),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def booking_for_request(*, request: PresentationRequest) -> Booking | None:
+    return (
+        Booking.objects.select_related("lead_presenter", "request__presentation")
+        .prefetch_related("co_presenters")
+        .filter(request=request)
+        .first()
+    )
+
+
+def open_proposal_for(*, request: PresentationRequest) -> Proposal | None:
+    return (
+        Proposal.objects.filter(request=request, state=ProposalState.OPEN)
+        .select_related("lead_presenter")
+        .prefetch_related("times")
+        .first()
+    )
+
+
+REMINDER_WINDOWS = {
+    # kind: (sent when the start is at most this far ahead, ... and more than this)
+    "reminder_week": (timedelta(days=7), timedelta(days=1)),
+    "reminder_day": (timedelta(days=1), timedelta(0)),
+}
+
+
+def bookings_due_for_reminder(*, kind: str, now: datetime | None = None) -> QuerySet[Booking]:
+    """Active bookings whose ``kind`` reminder is due and was not sent for their current SEQUENCE."""
+    now = now or timezone.now()
+    ahead_max, ahead_min = REMINDER_WINDOWS[kind]
+    already = Notification.objects.filter(
+        booking=OuterRef("pk"), kind=kind, recipient=OuterRef("request__contact_email"), sequence=OuterRef("sequence")
+    )
+    return (
+        Booking.objects.filter(
+            request__status=RequestStatus.SCHEDULED,
+            cancelled_at__isnull=True,
+            start__gt=now + ahead_min,
+            start__lte=now + ahead_max,
+        )
+        .exclude(Exists(already))
+        .select_related("request__presentation", "request__audience", "lead_presenter")
+        .prefetch_related("co_presenters")
+    )
