@@ -52,11 +52,11 @@ def travel_buffer() -> timedelta:
 
 def _when(start: datetime, end: datetime) -> str:
     start, end = timezone.localtime(start), timezone.localtime(end)
-    return f"{date_format(start, 'N j, Y')}, {date_format(start, 'P')}–{date_format(end, 'P')}"
+    return f"{date_format(start, 'N j, Y')}, {date_format(start, 'g:i A')}–{date_format(end, 'g:i A')}"
 
 
 def _moment(at: datetime) -> str:
-    return date_format(timezone.localtime(at), "N j, Y, P")
+    return date_format(timezone.localtime(at), "N j, Y, g:i A")
 
 
 def busy_spans(*, start: datetime, end: datetime, fmt: str) -> dict[str, Span]:
@@ -87,13 +87,16 @@ def booking_conflicts(
     messages: list[str] = []
     rows = (
         _colliding(presenter_ids=ids, start=start, end=end, fmt=fmt, exclude_booking=exclude_booking)
-        .filter(kind=BusyKind.PRESENTING)
         .select_related("presenter", "booking__request__presentation")
-        .order_by("presenter__name", "start")
+        .order_by("presenter__name", "booking__start", "booking_id")
     )
+    seen = set()
     for row in rows:
+        if (row.presenter_id, row.booking_id) in seen:
+            continue
+        seen.add((row.presenter_id, row.booking_id))
         request = row.booking.request
-        direct = row.start < end and row.end > start
+        direct = row.booking.start < end and row.booking.end > start
         template = MSG_CONFLICT if direct else MSG_CONFLICT_TRAVEL
         messages.append(
             template
