@@ -15,6 +15,7 @@ from django.utils import timezone
 from tests.factories import AudienceFactory, LanguageFactory, PresentationFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 def _missing_service(item) -> str | None:
@@ -25,6 +26,8 @@ def _missing_service(item) -> str | None:
         return "needs PostgreSQL: set DATABASE_URL=postgres://..."
     if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
         return "needs Redis: set REDIS_URL=redis://..."
+    if item.get_closest_marker("browser") and not os.path.exists(CHROMIUM_PATH):
+        return f"needs Chromium at {CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)"
     return None
 
 

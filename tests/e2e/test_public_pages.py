@@ -1,0 +1,142 @@
+"""The public side in a real browser: catalog, the request form by keyboard, status page; axe on each."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from outreach.models import PresentationRequest
+from tests.e2e.conftest import axe_violations, screenshots
+from tests.factories import AudienceFactory, LanguageFactory, PresentationFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def catalog():
+    educators = AudienceFactory(name="Educators and school staff", slug="educators")
+    parents = AudienceFactory(name="Parents and caregivers", slug="parents")
+    english = LanguageFactory(code="en", name="English")
+    schools = PresentationFactory(
+        title="Recognizing and Responding: Schools",
+        slug="recognize-respond-schools",
+        summary="For teachers, counselors and school staff: the signs to notice and what to do next.",
+        audiences=[educators],
+        languages=[english],
+    )
+    PresentationFactory(title="Online Recruitment and Youth Safety", slug="online", audiences=[parents], languages=[english])
+    return schools
+
+
+def fill_request_form(page, day: str) -> None:
+    page.get_by_label("Organization name").fill("Roosevelt High School")
+    page.get_by_label("Type of organization").select_option("school")
+    page.get_by_label("Street address").fill("4029 28th Ave S")
+    page.get_by_label("City").fill("Minneapolis")
+    page.get_by_label("County").select_option("hennepin")
+    page.get_by_label("ZIP code").fill("55406")
+    page.get_by_label("Your name").fill("Maria Lopez")
+    page.get_by_label("Email").fill("maria.lopez@example.edu")
+    page.get_by_label("Phone").fill("612-555-0123")
+    page.get_by_label("Who is the audience?").select_option(label="Educators and school staff")
+    page.get_by_label("Expected number of people").fill("45")
+    page.get_by_label("In person").check()
+    first = page.get_by_role("group", name="First choice")
+    first.get_by_label("Date").fill(day)
+    first.get_by_label("From").fill("09:00")
+    first.get_by_label("Until").fill("10:30")
+
+
+def test_public_pages_have_no_axe_violations(page, catalog):
+    for path, name in [("/", "home"), ("/presentations/", "catalog"), (f"/presentations/{catalog.slug}/", "presentation")]:
+        page.goto(page.base + path)
+        assert axe_violations(page) == [], path
+        screenshots(page, name)
+
+
+def test_catalog_filter_by_audience(page, catalog):
+    page.goto(page.base + "/presentations/")
+
+    page.get_by_label("Audience", exact=True).select_option(label="Parents and caregivers")
+    page.get_by_role("button", name="Show presentations").click()
+
+    titles = page.locator(".cards article h3").all_inner_texts()
+    assert titles == ["Online Recruitment and Youth Safety"]
+
+
+def test_request_form_mistake_fixed_then_submitted(page, catalog):
+    page.goto(page.base + "/presentations/")
+    page.get_by_role("link", name="Recognizing and Responding: Schools").first.click()
+    page.get_by_role("button", name="Request this presentation").click()
+    assert axe_violations(page) == []
+    screenshots(page, "request-form")
+
+    too_soon = (timezone.localdate() + timedelta(days=3)).isoformat()
+    fill_request_form(page, too_soon)
+    page.get_by_role("button", name="Send request").click()
+
+    summary = page.get_by_role("alert")
+    assert "Please fix 1 problem" in summary.inner_text()
+    date_input = page.get_by_role("group", name="First choice").get_by_label("Date")
+    assert date_input.get_attribute("aria-invalid") == "true"
+    assert page.locator("#id_window_1_date_error").inner_text() == (
+        "Choose a date at least 14 days from today, so that we can prepare."
+    )
+    assert page.get_by_label("Organization name").input_value() == "Roosevelt High School"
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert axe_violations(page) == []
+    screenshots(page, "request-form-errors")
+
+    page.get_by_role("link", name="First choice: Date:").click()
+    assert page.evaluate("document.activeElement.id") == "id_window_1_date"
+    date_input.fill((timezone.localdate() + timedelta(days=30)).isoformat())
+    page.get_by_role("button", name="Send request").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Thank you: your request has been received"
+    reference = PresentationRequest.objects.get().reference
+    assert page.locator(".reference").inner_text() == reference
+    assert axe_violations(page) == []
+    screenshots(page, "request-received")
+
+    page.locator(".private-link a").click()
+    assert page.locator(".status-badge").inner_text() == "Submitted"
+    assert axe_violations(page) == []
+    screenshots(page, "request-status")
+
+
+def test_request_form_completable_by_keyboard_alone(page, catalog):
+    page.goto(page.base + f"/presentations/{catalog.slug}/request/")
+    day = timezone.localdate() + timedelta(days=30)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    page.keyboard.press("Enter")
+
+    def type_into(label: str, text: str) -> None:
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.labels && document.activeElement.labels[0] && document.activeElement.labels[0].innerText") and label in page.evaluate("document.activeElement.labels[0].innerText"):
+                break
+        else:
+            raise AssertionError(f"could not reach {label} with Tab")
+        page.keyboard.type(text)
+
+    type_into("Organization name", "Keyboard Academy")
+    type_into("Type of organization", "School")
+    type_into("Street address", "1 Main St")
+    type_into("City", "Duluth")
+    type_into("County", "St. Louis")
+    type_into("ZIP code", "55802")
+    type_into("Your name", "Kim Park")
+    type_into("Email", "kim@example.org")
+    type_into("Phone", "218-555-0100")
+    type_into("Who is the audience?", "Educators")
+    type_into("Expected number of people", "30")
+    type_into("In person", " ")
+    type_into("Date", day.strftime("%m%d%Y"))
+    type_into("From", "0900AM")
+    type_into("Until", "1000AM")
+    page.keyboard.press("Enter")
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Thank you: your request has been received"
+    request = PresentationRequest.objects.get()
+    assert (request.organization_name, request.county, request.contact_email) == ("Keyboard Academy", "st_louis", "kim@example.org")
