@@ -31,6 +31,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_ratelimit",
     "outreach",
     "scheduling",
@@ -150,7 +154,15 @@ CELERY_TIMEZONE = TIME_ZONE
 # Fail fast when the broker is down: the outbox row stays pending and the sweep sends it.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    # Publishing: one quick retry, not two seconds of them, before the row is left to the sweep.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "scheduling.sweep_notifications", "schedule": crontab(minute="*")},
     "reminders": {"task": "scheduling.send_reminders", "schedule": crontab(minute="*/15")},
@@ -194,7 +206,68 @@ LOGGING = {
 }
 
 # --- REST framework --------------------------------------------------------------------
+# https://www.django-rest-framework.org/api-guide/settings/ ; the shared pieces are in config/api.py.
+# Staff sign in with their session (browser, CSRF enforced on writes) or a token (integrations:
+# "Authorization: Token <key>", issued in the admin). Public endpoints say AllowAny themselves.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "config.api.StaffTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["config.api.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # One budget per endpoint (the view's throttle_scope), counted in the default cache (Redis in
+    # production). Anonymous clients are told apart by address, the same one django-ratelimit uses.
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.ScopedThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "presentations": "300/min",
+        "request_submit": "30/h",
+        "requester": "60/min",
+        "staff_requests": "600/min",
+        "staff_actions": "120/min",
+        "staff_presenters": "300/min",
+        "staff_bookings": "300/min",
+        "staff_blackouts": "300/min",
+        "staff_notifications": "300/min",
+    },
+    "NUM_PROXIES": 1 if RATELIMIT_IP_META_KEY == "HTTP_X_FORWARDED_FOR" else 0,
+}
+
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html ; served at /api/schema/ and
+# /api/docs/ (Swagger UI from drf-spectacular-sidecar's static files: nothing loads from a CDN).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Outreach Scheduler API",
+    "DESCRIPTION": (
+        "Requests for anti-trafficking education presentations, their scheduling and notifications.\n\n"
+        "Public endpoints (the catalog, submitting a request, the requester's own request by its private "
+        "token) need no credentials. Staff endpoints (`/api/v1/staff/`) need a staff user's token "
+        "(`Authorization: Token <key>`) or session.\n\n"
+        "Every 4xx answer has one shape: `{\"code\": ..., \"message\": ..., \"fields\": {...}}`. "
+        "Datetimes are ISO 8601; without an offset they are read in America/Chicago."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.postprocess_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "RequestStatusEnum": "outreach.enums.RequestStatus",
+        "FormatEnum": "outreach.enums.Format",
+        "CountyEnum": "outreach.enums.COUNTY_CHOICES",
+        "NotificationStatusEnum": "scheduling.models.outbox.NotificationStatus",
+        "NotificationKindEnum": "scheduling.models.outbox.NotificationKind",
+        "ProposalStateEnum": "scheduling.models.bookings.ProposalState",
+    },
 }
