@@ -1,5 +1,10 @@
 from django.contrib import admin
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
+from outreach.enums import RequestStatus
 from outreach.models import Audience, Language, Presentation, PresentationRequest, RequestWindow
 
 
@@ -35,17 +40,39 @@ class RequestWindowInline(admin.TabularInline):
 
 @admin.register(PresentationRequest)
 class PresentationRequestAdmin(admin.ModelAdmin):
-    """Requests are read here; status changes go through the staff review pages."""
+    """Requests are read and corrected here; status changes go through the staff review pages."""
 
-    list_display = ["reference", "organization_name", "presentation", "county", "status", "submitted_at"]
-    list_filter = ["status", "presentation", "organization_type", "format", "county", "is_youth_audience"]
+    list_display = ["reference", "organization_name", "presentation", "county", "status", "submitted_at", "review"]
+    list_filter = [
+        "status",
+        "presentation",
+        "audience",
+        "organization_type",
+        "format",
+        "language",
+        "county",
+        "is_youth_audience",
+    ]
     search_fields = ["reference", "organization_name", "contact_name", "contact_email", "city"]
     list_select_related = ["presentation"]
     date_hierarchy = "submitted_at"
-    readonly_fields = ["reference", "status", "submitted_at", "status_changed_at"]
+    readonly_fields = ["reference", "status", "decision_note", "submitted_at", "status_changed_at", "review"]
     inlines = [RequestWindowInline]
     fieldsets = [
-        (None, {"fields": ["reference", "presentation", "status", "submitted_at", "status_changed_at"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "reference",
+                    "review",
+                    "presentation",
+                    "status",
+                    "decision_note",
+                    "submitted_at",
+                    "status_changed_at",
+                ]
+            },
+        ),
         (
             "Organization",
             {"fields": ["organization_name", "organization_type", "street_address", "city", "county", "zip_code"]},
@@ -71,3 +98,18 @@ class PresentationRequestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        """A scheduled request is cancelled on its staff page (which tells everyone), not deleted."""
+        if obj is not None and obj.status == RequestStatus.SCHEDULED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.display(description=_("review"))
+    def review(self, obj: PresentationRequest) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("staff:request_detail", args=[obj.pk]), _("Staff page"))

@@ -268,3 +268,43 @@ class WithdrawForm(AccessibleForm):
         multiline=True,
         help_text=_("Helps us plan; staff see it, nobody else does."),
     )
+
+
+MSG_CHOOSE_PROPOSED_TIME = _("Choose one of the proposed times.")
+
+
+class ProposalAcceptForm(AccessibleForm):
+    """The requester picks one proposed time (each time's button carries its id)."""
+
+    proposed_time = forms.IntegerField(
+        label=_("Proposed time"),
+        min_value=1,
+        max_value=2**31 - 1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": MSG_CHOOSE_PROPOSED_TIME,
+            "invalid": MSG_CHOOSE_PROPOSED_TIME,
+            "min_value": MSG_CHOOSE_PROPOSED_TIME,
+            "max_value": MSG_CHOOSE_PROPOSED_TIME,
+        },
+    )
+
+
+class ProposalDeclineForm(AccessibleForm):
+    note = CleanCharField(
+        label=_("What would work better? (optional)"),
+        max_length=2000,
+        required=False,
+        multiline=True,
+        help_text=_("Other dates or times, or anything else our staff should know."),
+    )
+
+
+class RequesterCancelForm(AccessibleForm):
+    reason = CleanCharField(
+        label=_("Reason (optional)"),
+        max_length=2000,
+        required=False,
+        multiline=True,
+        help_text=_("Helps us plan; staff see it, nobody else does."),
+    )

@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from outreach import views
 
@@ -26,4 +26,9 @@ urlpatterns = [
     path("requests/<token:token>/", views.request_status, name="request_status"),
     path("requests/<token:token>/received/", views.request_received, name="request_received"),
     path("requests/<token:token>/withdraw/", views.request_withdraw, name="request_withdraw"),
+    path("requests/<token:token>/proposal/accept/", views.proposal_accept, name="proposal_accept"),
+    path("requests/<token:token>/proposal/decline/", views.proposal_decline, name="proposal_decline"),
+    path("requests/<token:token>/cancel/", views.booking_cancel, name="booking_cancel"),
+    # A presenter's own pages (/my/schedule/); they belong in config.urls, owned elsewhere for now.
+    path("my/", include("scheduling.presenter_urls")),
 ]

@@ -1,5 +1,6 @@
 """Public pages: the catalog, the request form and the requester's private status page."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -11,10 +12,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from outreach import selectors
-from outreach.forms import CatalogFilterForm, RequestForm, WithdrawForm
+from outreach.enums import RequestStatus
+from outreach.forms import (
+    CatalogFilterForm,
+    ProposalAcceptForm,
+    ProposalDeclineForm,
+    RequesterCancelForm,
+    RequestForm,
+    WithdrawForm,
+)
 from outreach.services import request_submit
 from outreach.throttling import submission_rate_limited
-from scheduling.services.review import TransitionError
+from scheduling import selectors as scheduling_selectors
+from scheduling.services import review
+from scheduling.services.availability import BookingConflict
+from scheduling.services.review import MSG_CANCEL_TOO_LATE, TransitionError, requester_may_cancel
 from scheduling.services.review import request_withdraw as withdraw
 
 MSG_SPAM = _("We could not accept this submission. If you are a person, please email us instead.")
@@ -23,6 +35,14 @@ MSG_RATE_LIMITED = _(
     "Nothing was lost: please wait a while and submit again, or email us."
 )
 MSG_WITHDRAWN = _("Your request has been withdrawn. We have sent you a confirmation by email.")
+MSG_UNKNOWN_LINK = _("This link does not lead to a request. Check that you copied all of it.")
+MSG_PROPOSAL_ACCEPTED = _("Thank you: your presentation is scheduled. We have sent you a confirmation by email.")
+MSG_PROPOSAL_DECLINED = _("Thank you. Our staff will look for other times and get back to you.")
+MSG_CANCELLED = _("Your presentation has been cancelled. We have sent you a confirmation by email.")
+MSG_TIME_NO_LONGER_FREE = _(
+    "Sorry, that time is no longer free for our presenters. Please choose another of the times, "
+    "or tell us that none of them work."
+)
 
 
 @require_GET
@@ -96,7 +116,15 @@ def request_create(request: HttpRequest, slug: str) -> HttpResponse:
 def _request_or_404(token: str):
     found = selectors.request_by_token(token=token)
     if found is None:
-        raise Http404(_("This link does not lead to a request. Check that you copied all of it."))
+        raise Http404(MSG_UNKNOWN_LINK)
+    return found
+
+
+def _status_request_or_404(token: str):
+    """The request with what its status page shows (booking, whether a proposal waits)."""
+    found = scheduling_selectors.request_for_requester(token=token)
+    if found is None:
+        raise Http404(MSG_UNKNOWN_LINK)
     return found
 
 
@@ -108,26 +136,98 @@ def request_received(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "outreach/request_received.html", {"request_obj": found, "status_url": status_url})
 
 
+def _status_page(request: HttpRequest, found, token: str, *, status: int = 200, **overrides) -> HttpResponse:
+    """The status page: the state, and the next step the requester can take in it."""
+    booking = getattr(found, "booking", None)
+    proposal = None
+    if found.status == RequestStatus.SUBMITTED and found.has_open_proposal:
+        proposal = scheduling_selectors.open_proposal_for(request=found)
+    scheduled = found.status == RequestStatus.SCHEDULED and booking is not None
+    context = {
+        "request_obj": found,
+        "token": token,
+        "booking": booking,
+        "presenters": booking.presenters() if booking is not None else [],
+        "proposal": proposal,
+        "may_cancel": scheduled and requester_may_cancel(booking),
+        "cancel_too_late": MSG_CANCEL_TOO_LATE % {"hours": settings.REQUESTER_CANCEL_CUTOFF_HOURS},
+        "withdraw_form": WithdrawForm(),
+        "accept_form": ProposalAcceptForm(),
+        "decline_proposal_form": ProposalDeclineForm(),
+        "cancel_form": RequesterCancelForm(),
+        **overrides,
+    }
+    return render(request, "outreach/request_status.html", context, status=status)
+
+
 @never_cache
 @require_GET
 def request_status(request: HttpRequest, token: str) -> HttpResponse:
-    found = _request_or_404(token)
-    return render(
-        request, "outreach/request_status.html", {"request_obj": found, "token": token, "withdraw_form": WithdrawForm()}
-    )
+    return _status_page(request, _status_request_or_404(token), token)
 
 
 @never_cache
 @require_POST
 def request_withdraw(request: HttpRequest, token: str) -> HttpResponse:
-    found = _request_or_404(token)
+    found = _status_request_or_404(token)
     form = WithdrawForm(request.POST)
-    context = {"request_obj": found, "token": token, "withdraw_form": form}
     if not form.is_valid():
-        return render(request, "outreach/request_status.html", context, status=400)
+        return _status_page(request, found, token, status=400, withdraw_form=form)
     try:
         withdraw(request=found, note=form.cleaned_data["reason"])
     except TransitionError as exc:
-        return render(request, "outreach/request_status.html", {**context, "error": exc.message}, status=409)
+        return _status_page(request, found, token, status=409, withdraw_form=form, error=exc.message)
     messages.success(request, MSG_WITHDRAWN)
+    return redirect("outreach:request_status", token=token)
+
+
+@never_cache
+@require_POST
+def proposal_accept(request: HttpRequest, token: str) -> HttpResponse:
+    found = _status_request_or_404(token)
+    form = ProposalAcceptForm(request.POST)
+    if not form.is_valid():
+        return _status_page(request, found, token, status=400, accept_form=form)
+    try:
+        review.proposal_accept(request=found, proposed_time_id=form.cleaned_data["proposed_time"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error("proposed_time", message)
+        return _status_page(request, found, token, status=400, accept_form=form)
+    except TransitionError as exc:
+        return _status_page(request, found, token, status=409, error=exc.message)
+    except BookingConflict:
+        # The conflict names another organization's booking: not for the requester's eyes.
+        return _status_page(request, found, token, status=409, error=str(MSG_TIME_NO_LONGER_FREE))
+    messages.success(request, MSG_PROPOSAL_ACCEPTED)
+    return redirect("outreach:request_status", token=token)
+
+
+@never_cache
+@require_POST
+def proposal_decline(request: HttpRequest, token: str) -> HttpResponse:
+    found = _status_request_or_404(token)
+    form = ProposalDeclineForm(request.POST)
+    if not form.is_valid():
+        return _status_page(request, found, token, status=400, decline_proposal_form=form)
+    try:
+        review.proposal_decline(request=found, note=form.cleaned_data["note"])
+    except TransitionError as exc:
+        return _status_page(request, found, token, status=409, decline_proposal_form=form, error=exc.message)
+    messages.success(request, MSG_PROPOSAL_DECLINED)
+    return redirect("outreach:request_status", token=token)
+
+
+@never_cache
+@require_POST
+def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    found = _status_request_or_404(token)
+    form = RequesterCancelForm(request.POST)
+    if not form.is_valid():
+        return _status_page(request, found, token, status=400, cancel_form=form)
+    try:
+        review.booking_cancel(request=found, reason=form.cleaned_data["reason"], by=None, actor="requester")
+    except TransitionError as exc:
+        return _status_page(request, found, token, status=409, cancel_form=form, error=exc.message)
+    messages.success(request, MSG_CANCELLED)
     return redirect("outreach:request_status", token=token)

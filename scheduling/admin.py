@@ -1,30 +1,236 @@
-from django.contrib import admin
+"""Django admin for scheduling.
 
-from scheduling.models import AuditEntry, Notification
+Presenters and blackout periods are edited here. Bookings, proposals, the audit trail, the
+outbox, busy intervals, feed tokens and outcomes are read-only: every change to them goes through the lifecycle
+service (scheduling.services.review) from the staff pages, so that the audit entry, the
+no-double-booking rows and the notifications always come with it.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from scheduling.feed_admin import rotate_feed_token
+from scheduling.models import (
+    AuditEntry,
+    Blackout,
+    Booking,
+    BusyInterval,
+    HostEvaluation,
+    Notification,
+    NotificationStatus,
+    Presenter,
+    Proposal,
+    ProposedTime,
+    StaffFeedToken,
+    SurveyResponse,
+)
+from scheduling.services.notify import notification_resend
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Viewable by staff with the view permission; written only by the services."""
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+def staff_page_link(request_obj) -> str:
+    return format_html('<a href="{}">{}</a>', reverse("staff:request_detail", args=[request_obj.pk]), _("Staff page"))
+
+
+@admin.register(Presenter)
+class PresenterAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "phone", "is_active", "user"]
+    list_filter = ["is_active", "languages", "presentations"]
+    search_fields = ["name", "email", "phone"]
+    list_select_related = ["user"]
+    filter_horizontal = ["languages", "presentations"]
+    autocomplete_fields = ["user"]
+    fields = ["name", "email", "phone", "user", "is_active", "languages", "presentations", "created_at"]
+    readonly_fields = ["created_at"]
+    actions = [rotate_feed_token]
+
+
+@admin.register(Blackout)
+class BlackoutAdmin(admin.ModelAdmin):
+    """Time off for a presenter, or (no presenter) a closure of the whole program."""
+
+    list_display = ["__str__", "presenter", "start", "end", "reason"]
+    list_filter = [("presenter", admin.EmptyFieldListFilter), "presenter"]
+    search_fields = ["presenter__name", "reason"]
+    list_select_related = ["presenter"]
+    autocomplete_fields = ["presenter"]
+    date_hierarchy = "start"
+
+
+@admin.register(Booking)
+class BookingAdmin(ReadOnlyAdmin):
+    list_display = ["request", "organization", "start", "end", "format", "lead_presenter", "status", "sequence"]
+    list_filter = ["request__status", "format", "lead_presenter"]
+    search_fields = ["request__reference", "request__organization_name", "location", "lead_presenter__name"]
+    list_select_related = ["request", "lead_presenter"]
+    date_hierarchy = "start"
+    fields = [
+        "request",
+        "staff_page",
+        "start",
+        "end",
+        "format",
+        "location",
+        "virtual_link",
+        "lead_presenter",
+        "co_presenters",
+        "uid",
+        "sequence",
+        "created_at",
+        "updated_at",
+        "cancelled_at",
+        "cancel_reason",
+        "completed_at",
+        "actual_attendance",
+        "presenter_notes",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("organization"), ordering="request__organization_name")
+    def organization(self, obj: Booking) -> str:
+        return obj.request.organization_name
+
+    @admin.display(description=_("status"), ordering="request__status")
+    def status(self, obj: Booking) -> str:
+        return obj.request.get_status_display()
+
+    @admin.display(description=_("review"))
+    def staff_page(self, obj: Booking) -> str:
+        return staff_page_link(obj.request)
+
+
+class ProposedTimeInline(ReadOnlyInline):
+    model = ProposedTime
+    fields = ["position", "start", "end"]
+    readonly_fields = fields
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ReadOnlyAdmin):
+    list_display = ["request", "state", "lead_presenter", "created_at", "created_by", "responded_at"]
+    list_filter = ["state"]
+    search_fields = ["request__reference", "request__organization_name", "message", "requester_note"]
+    list_select_related = ["request", "lead_presenter", "created_by"]
+    date_hierarchy = "created_at"
+    fields = [
+        "request",
+        "state",
+        "lead_presenter",
+        "co_presenters",
+        "location",
+        "virtual_link",
+        "message",
+        "requester_note",
+        "created_by",
+        "created_at",
+        "responded_at",
+    ]
+    readonly_fields = fields
+    inlines = [ProposedTimeInline]
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "request", "action", "from_status", "to_status", "actor", "by"]
     list_filter = ["action", "to_status", "actor"]
     search_fields = ["request__reference", "note"]
     list_select_related = ["request", "by"]
+    date_hierarchy = "at"
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
-        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+@admin.action(description=_("Resend the selected failed notifications"), permissions=["view"])
+def resend_failed(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+    resent = 0
+    for notification in queryset.filter(status=NotificationStatus.FAILED):
+        notification_resend(notification=notification)
+        resent += 1
+    modeladmin.message_user(
+        request, _("%(count)d failed notification(s) queued again.") % {"count": resent}, messages.SUCCESS
+    )
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "kind", "recipient", "request", "sequence", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind"]
     search_fields = ["request__reference", "recipient", "subject"]
     list_select_related = ["request"]
+    date_hierarchy = "created_at"
     readonly_fields = [f.name for f in Notification._meta.fields]
+    actions = [resend_failed]
 
-    def has_add_permission(self, request) -> bool:
-        return False
+
+@admin.register(BusyInterval)
+class BusyIntervalAdmin(ReadOnlyAdmin):
+    """The rows the no-double-booking rule is checked on; for looking into a conflict."""
+
+    list_display = ["presenter", "kind", "start", "end", "booking"]
+    list_filter = ["kind", "presenter"]
+    search_fields = ["presenter__name", "booking__request__reference"]
+    list_select_related = ["presenter", "booking__request"]
+    date_hierarchy = "start"
+    readonly_fields = ["presenter", "kind", "start", "end", "booking"]
+
+
+@admin.register(StaffFeedToken)
+class StaffFeedTokenAdmin(ReadOnlyAdmin):
+    """Who has a staff calendar link and when it was made or revoked; never the token or its salt."""
+
+    list_display = ["user", "created_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user"]
+    fields = ["user", "created_at", "revoked_at"]
+    readonly_fields = fields
+
+
+@admin.register(HostEvaluation)
+class HostEvaluationAdmin(ReadOnlyAdmin):
+    """The hosts' own answers, kept as given (they feed the funders' reports)."""
+
+    list_display = ["booking", "rating", "usefulness", "confirmed_attendance", "would_request_again", "submitted_at"]
+    list_filter = ["rating", "would_request_again", "next_step"]
+    search_fields = ["booking__request__reference", "booking__request__organization_name", "comments"]
+    list_select_related = ["booking__request"]
+    date_hierarchy = "submitted_at"
+    readonly_fields = [f.name for f in HostEvaluation._meta.fields]
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(ReadOnlyAdmin):
+    """Anonymous audience answers, kept as given."""
+
+    list_display = ["booking", "understanding_before", "understanding_after", "knows_where_to_get_help", "submitted_at"]
+    list_filter = ["knows_where_to_get_help"]
+    search_fields = ["booking__request__reference"]
+    list_select_related = ["booking__request"]
+    date_hierarchy = "submitted_at"
+    readonly_fields = [f.name for f in SurveyResponse._meta.fields]

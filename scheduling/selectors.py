@@ -3,12 +3,23 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from outreach.enums import RequestStatus
-from outreach.models import PresentationRequest, RequestWindow
-from scheduling.models import AuditEntry, Booking, Notification, Proposal, ProposalState, ProposedTime
+from outreach.models import Language, Presentation, PresentationRequest, RequestWindow
+from outreach.tokens import token_hash, token_is_well_formed
+from scheduling.models import (
+    AuditEntry,
+    Blackout,
+    Booking,
+    Notification,
+    Presenter,
+    Proposal,
+    ProposalState,
+    ProposedTime,
+)
+from scheduling.models.bookings import BusyKind
 
 
 def requests_due_to_expire(*, now: datetime | None = None) -> QuerySet[PresentationRequest]:
@@ -128,3 +139,118 @@ def bookings_due_for_reminder(*, kind: str, now: datetime | None = None) -> Quer
         .select_related("request__presentation", "request__audience", "lead_presenter")
         .prefetch_related("co_presenters")
     )
+
+
+# --- Staff pages, the presenter's schedule and the requester's status page -------------------
+
+
+def request_for_requester(*, token: str) -> PresentationRequest | None:
+    """The request a private status link points to, with what its page shows, or None.
+
+    Two queries: the request with its booking (and lead presenter) and whether a proposal is
+    waiting for an answer, then its windows; a third for the co-presenters when there is a
+    booking. The page loads the open proposal only when one is waiting.
+    """
+    if not token_is_well_formed(token):
+        return None
+    open_proposal = Proposal.objects.filter(request=OuterRef("pk"), state=ProposalState.OPEN)
+    return (
+        PresentationRequest.objects.select_related("presentation", "audience", "language", "booking__lead_presenter")
+        .annotate(has_open_proposal=Exists(open_proposal))
+        .prefetch_related(
+            Prefetch("windows", queryset=RequestWindow.objects.order_by("position")), "booking__co_presenters"
+        )
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+def bookings_for_calendar(*, start: datetime, end: datetime) -> QuerySet[Booking]:
+    """Active bookings (scheduled or completed) overlapping [start, end), with what an event shows."""
+    return (
+        Booking.objects.filter(
+            cancelled_at__isnull=True,
+            request__status__in=[RequestStatus.SCHEDULED, RequestStatus.COMPLETED],
+            start__lt=end,
+            end__gt=start,
+        )
+        .select_related("request__presentation", "lead_presenter")
+        .prefetch_related("co_presenters")
+        .order_by("start", "pk")
+    )
+
+
+def tentative_windows_for_calendar(*, start: datetime, end: datetime) -> QuerySet[RequestWindow]:
+    """Preferred windows of requests still waiting for a decision, overlapping [start, end)."""
+    return (
+        RequestWindow.objects.filter(request__status=RequestStatus.SUBMITTED, start__lt=end, end__gt=start)
+        .select_related("request__presentation")
+        .order_by("start", "pk")
+    )
+
+
+def proposed_times_for_calendar(*, start: datetime, end: datetime) -> QuerySet[ProposedTime]:
+    """Times offered in proposals still waiting for the requester, overlapping [start, end)."""
+    return (
+        ProposedTime.objects.filter(
+            proposal__state=ProposalState.OPEN,
+            proposal__request__status=RequestStatus.SUBMITTED,
+            start__lt=end,
+            end__gt=start,
+        )
+        .select_related("proposal__request__presentation")
+        .order_by("start", "pk")
+    )
+
+
+def presenters_for_staff(*, now: datetime | None = None) -> QuerySet[Presenter]:
+    """Every presenter, active first, with languages, presentations and ``upcoming`` (active
+    bookings not yet ended, as lead or co-presenter: one PRESENTING busy row each)."""
+    now = now or timezone.now()
+    return (
+        Presenter.objects.prefetch_related(
+            Prefetch("languages", queryset=Language.objects.order_by("name")),
+            Prefetch("presentations", queryset=Presentation.objects.order_by("display_order", "title")),
+        )
+        .annotate(
+            upcoming=Count(
+                "busy_intervals",
+                filter=Q(busy_intervals__kind=BusyKind.PRESENTING, busy_intervals__end__gt=now),
+            )
+        )
+        .order_by("-is_active", "name")
+    )
+
+
+def presenter_for_user(*, user) -> Presenter | None:
+    """The active presenter a login belongs to, or None."""
+    if not user.is_authenticated:
+        return None
+    return Presenter.objects.filter(user=user, is_active=True).first()
+
+
+def bookings_for_presenter(*, presenter: Presenter, now: datetime | None = None) -> QuerySet[Booking]:
+    """The presenter's scheduled bookings that have not ended, as lead or co-presenter, soonest first."""
+    now = now or timezone.now()
+    mine = Booking.objects.filter(Q(lead_presenter=presenter) | Q(co_presenters=presenter)).values("pk")
+    return (
+        Booking.objects.filter(
+            pk__in=mine, cancelled_at__isnull=True, request__status=RequestStatus.SCHEDULED, end__gt=now
+        )
+        .select_related("request__presentation", "request__audience", "request__language", "lead_presenter")
+        .prefetch_related("co_presenters")
+        .order_by("start", "pk")
+    )
+
+
+# --- The staff API's lists ------------------------------------------------------------------
+
+
+def blackouts_for_staff() -> QuerySet[Blackout]:
+    """Every blackout period and closure, earliest first, with its presenter."""
+    return Blackout.objects.select_related("presenter").order_by("start", "pk")
+
+
+def notifications_for_staff() -> QuerySet[Notification]:
+    """Every notification, newest first, with its request's reference."""
+    return Notification.objects.select_related("request").order_by("-created_at", "-pk")

@@ -93,3 +93,25 @@ class PresentationRequestFactory(factory.django.DjangoModelFactory):
     def windows(self, create, extracted, **kwargs):
         if create and extracted is None:
             RequestWindow.objects.create(request=self, position=1, start=days_ahead(30, 10), end=days_ahead(30, 11))
+
+
+class PresenterFactory(factory.django.DjangoModelFactory):
+    """An active presenter; pass ``presentations=[...]`` for what they are qualified to give."""
+
+    class Meta:
+        model = "scheduling.Presenter"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Presenter {n}")
+    email = factory.Sequence(lambda n: f"presenter{n}@example.org")
+    phone = "+1 612-555-0100"
+
+    @factory.post_generation
+    def presentations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.presentations.set(extracted)
+
+    @factory.post_generation
+    def languages(self, create, extracted, **kwargs):
+        if create:
+            self.languages.set(extracted if extracted is not None else [LanguageFactory()])

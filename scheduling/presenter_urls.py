@@ -1,0 +1,10 @@
+"""A presenter's own pages (/my/...). Included from outreach.urls until config.urls mounts it."""
+
+from django.urls import path
+
+from scheduling import views
+
+app_name = "presenter"
+urlpatterns = [
+    path("schedule/", views.my_schedule, name="schedule"),
+]
