@@ -7,8 +7,17 @@ from django_ratelimit.core import is_ratelimited
 SUBMISSION_GROUP = "request-submit"
 
 
+def _no_address(group: str, request: HttpRequest) -> str:
+    return "no-address"
+
+
 def submission_rate_limited(request: HttpRequest) -> bool:
-    """Count one submission from this client; True once it is over REQUEST_RATE_LIMIT."""
+    """Count one submission from this client; True once it is over REQUEST_RATE_LIMIT.
+
+    Clients are told apart by address (RATELIMIT_IP_META_KEY). Requests that arrive without one
+    (a proxy that did not set the header) share one count instead of failing.
+    """
+    key = "ip" if request.META.get(settings.RATELIMIT_IP_META_KEY) else _no_address
     return is_ratelimited(
-        request, group=SUBMISSION_GROUP, key="ip", rate=settings.REQUEST_RATE_LIMIT, method="POST", increment=True
+        request, group=SUBMISSION_GROUP, key=key, rate=settings.REQUEST_RATE_LIMIT, method="POST", increment=True
     )

@@ -1,0 +1,383 @@
+"""The public API: the catalog, submitting a request, and the requester's self-service by token.
+
+No credentials: these endpoints ignore any (``authentication_classes = ()``), so a browser's
+staff session neither changes what they answer nor subjects them to CSRF checks. The private
+token in the path is what gives access to one request; numeric ids never appear here.
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import error_response
+from outreach import selectors
+from outreach.api import serializers as s
+from outreach.api.filters import PresentationFilter
+from outreach.models import PresentationRequest
+from outreach.services import request_submit
+from outreach.throttling import submission_rate_limited
+from outreach.views import MSG_RATE_LIMITED, MSG_SPAM
+from scheduling.selectors import open_proposal_for, request_for_requester
+from scheduling.services import review
+
+MSG_NO_SUCH_REQUEST = _("This link does not lead to a request. Check that you copied all of it.")
+MSG_NO_SUCH_PRESENTATION = _("No such presentation.")
+
+
+class SpamSuspected(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = MSG_SPAM
+    default_code = "spam"
+
+
+class PublicMixin:
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+
+# --- Examples for the documentation -----------------------------------------------------
+
+PRESENTATION_EXAMPLE = {
+    "slug": "recognize-respond-schools",
+    "title": "Recognizing and Responding: Schools",
+    "summary": "How school staff recognize the signs of sex trafficking and respond under Minnesota law.",
+    "description": "A 60-minute presentation for educators and school staff ...",
+    "duration_minutes": 60,
+    "formats": ["in_person", "virtual"],
+    "audiences": [{"slug": "educators", "name": "Educators and school staff"}],
+    "languages": [{"code": "en", "name": "English"}, {"code": "es", "name": "Spanish"}],
+    "url": "https://outreach.example.org/presentations/recognize-respond-schools/",
+}
+REQUEST_EXAMPLE = {
+    "presentation": "recognize-respond-schools",
+    "organization_name": "Roosevelt High School",
+    "organization_type": "school",
+    "street_address": "4029 28th Ave S",
+    "city": "Minneapolis",
+    "county": "hennepin",
+    "zip_code": "55406",
+    "contact_name": "Maria Lopez",
+    "contact_role": "School counselor",
+    "contact_email": "maria.lopez@example.edu",
+    "contact_phone": "612-555-0123",
+    "audience": "educators",
+    "audience_size": 45,
+    "age_range": "Staff",
+    "is_youth_audience": False,
+    "language": "en",
+    "format": "in_person",
+    "virtual_platform": "",
+    "accessibility_needs": "An ASL interpreter for one participant.",
+    "av_available": True,
+    "is_open_to_public": False,
+    "may_list_publicly": False,
+    "notes": "",
+    "referral_source": "colleague",
+    "windows": [
+        {"start": "2031-03-11T09:00:00-05:00", "end": "2031-03-11T10:30:00-05:00"},
+        {"start": "2031-03-12T13:00:00-05:00", "end": "2031-03-12T15:00:00-05:00"},
+    ],
+}
+TOKEN_EXAMPLE = "q5Yk2mC9vX0bN7rT3wE8uJ1sA6dF4gH2jK9lZ0xC7vB"  # noqa: S105 (an example)
+CREATED_EXAMPLE = {
+    "reference": "OS-7KQ2-M9XD",
+    "status": "submitted",
+    "status_url": f"https://outreach.example.org/requests/{TOKEN_EXAMPLE}/",
+    "api_url": f"https://outreach.example.org/api/v1/requests/{TOKEN_EXAMPLE}/",
+}
+REQUESTER_EXAMPLE = {
+    "reference": "OS-7KQ2-M9XD",
+    "status": "submitted",
+    "status_url": f"https://outreach.example.org/requests/{TOKEN_EXAMPLE}/",
+    "presentation": {"slug": "recognize-respond-schools", "title": "Recognizing and Responding: Schools"},
+    "organization_name": "Roosevelt High School",
+    "street_address": "4029 28th Ave S",
+    "city": "Minneapolis",
+    "county": "hennepin",
+    "zip_code": "55406",
+    "contact_name": "Maria Lopez",
+    "contact_email": "maria.lopez@example.edu",
+    "audience": {"slug": "educators", "name": "Educators and school staff"},
+    "audience_size": 45,
+    "language": {"code": "en", "name": "English"},
+    "format": "in_person",
+    "virtual_platform": "",
+    "submitted_at": "2031-02-01T15:04:05.123456-06:00",
+    "decision_note": "",
+    "windows": [{"position": 1, "start": "2031-03-11T09:00:00-05:00", "end": "2031-03-11T10:30:00-05:00"}],
+    "booking": None,
+    "proposal": {
+        "message": "Our presenters are booked that morning; would one of these work?",
+        "location": "4029 28th Ave S, Minneapolis",
+        "virtual_link": "",
+        "created_at": "2031-02-03T10:00:00-06:00",
+        "times": [{"id": 17, "start": "2031-03-13T09:00:00-05:00", "end": "2031-03-13T10:30:00-05:00"}],
+    },
+    "actions": {
+        "withdraw": True,
+        "accept_proposal": True,
+        "decline_proposal": True,
+        "cancel": False,
+        "cancel_until": None,
+    },
+}
+TOKEN_PARAMETER = OpenApiParameter(
+    "token",
+    str,
+    OpenApiParameter.PATH,
+    description="The private token from the request's status link (43 characters).",
+    pattern=r"^[A-Za-z0-9_-]{1,100}$",
+)
+NOT_FOUND = error_response(404, "No request has this token.", ("not_found", MSG_NO_SUCH_REQUEST))
+NO_ACTIONS = {
+    "withdraw": False,
+    "accept_proposal": False,
+    "decline_proposal": False,
+    "cancel": False,
+    "cancel_until": None,
+}
+SCHEDULED_EXAMPLE = {
+    **REQUESTER_EXAMPLE,
+    "status": "scheduled",
+    "booking": {
+        "start": "2031-03-13T09:00:00-05:00",
+        "end": "2031-03-13T10:30:00-05:00",
+        "format": "in_person",
+        "location": "4029 28th Ave S, Minneapolis",
+        "virtual_link": "",
+        "presenters": ["Ana Ruiz"],
+        "cancelled_at": None,
+        "cancel_reason": "",
+    },
+    "proposal": None,
+    "actions": {**NO_ACTIONS, "cancel": True, "cancel_until": "2031-03-11T09:00:00-05:00"},
+}
+
+
+def _transition(status_now: str, action_past: str) -> tuple[str, str]:
+    """An example of the refusal TransitionError gives, with the service's own message."""
+    return "invalid_transition", review.MSG_TRANSITION_REFUSED % {"status": status_now, "action": action_past}
+
+
+def _requester_response(example: dict, summary: str) -> OpenApiResponse:
+    return OpenApiResponse(
+        response=s.RequesterRequestSerializer,
+        description=summary,
+        examples=[OpenApiExample("request", value=example, status_codes=["200"])],
+    )
+
+
+# --- The catalog ---------------------------------------------------------------------------
+
+
+@extend_schema(
+    tags=["catalog"],
+    summary="List the presentations on offer",
+    examples=[OpenApiExample("presentation", value=PRESENTATION_EXAMPLE, response_only=True)],
+)
+class PresentationListView(PublicMixin, generics.ListAPIView):
+    serializer_class = s.PresentationSerializer
+    filterset_class = PresentationFilter
+    throttle_scope = "presentations"
+
+    def get_queryset(self):
+        return selectors.presentations_for_catalog()
+
+
+@extend_schema(
+    tags=["catalog"],
+    summary="One presentation of the catalog",
+    examples=[OpenApiExample("presentation", value=PRESENTATION_EXAMPLE, response_only=True)],
+)
+class PresentationDetailView(PublicMixin, generics.RetrieveAPIView):
+    serializer_class = s.PresentationSerializer
+    lookup_field = "slug"
+    throttle_scope = "presentations"
+
+    def get_object(self):
+        presentation = selectors.presentation_for_request(slug=self.kwargs["slug"])
+        if presentation is None:
+            raise Http404(MSG_NO_SUCH_PRESENTATION)
+        return presentation
+
+
+# --- A new request -------------------------------------------------------------------------
+
+
+class RequestCreateView(PublicMixin, APIView):
+    throttle_scope = "request_submit"
+
+    @extend_schema(
+        tags=["requests"],
+        summary="Submit a request for a presentation",
+        description=(
+            "The same rules as the web form, and the same per-client limit on submissions. The answer "
+            "carries the reference and the private status link; the requester receives both by email."
+        ),
+        request=s.RequestCreateSerializer,
+        responses={
+            201: s.RequestCreatedSerializer,
+            400: error_response(
+                400,
+                "Invalid values, or a submission that filled the hidden website field.",
+                ("validation_error", "Some values are not valid; see fields."),
+                ("spam", MSG_SPAM),
+            ),
+            429: error_response(429, "Too many submissions from this client.", ("throttled", MSG_RATE_LIMITED)),
+        },
+        examples=[
+            OpenApiExample("request", value=REQUEST_EXAMPLE, request_only=True),
+            OpenApiExample("created", value=CREATED_EXAMPLE, response_only=True, status_codes=["201"]),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        if _is_spam(request.data):
+            raise SpamSuspected()
+        serializer = s.RequestCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if submission_rate_limited(request):
+            raise exceptions.Throttled(detail=MSG_RATE_LIMITED)
+        submitted = request_submit(**serializer.validated_data)
+        return Response(s.RequestCreatedSerializer(submitted).data, status=status.HTTP_201_CREATED)
+
+
+def _is_spam(data) -> bool:
+    """The hidden field people never see and automated submissions tend to fill."""
+    website = data.get("website") if isinstance(data, dict) else None
+    return bool(website.strip() if isinstance(website, str) else website)
+
+
+# --- The requester's own request, by its private token ------------------------------------
+
+
+class RequesterView(PublicMixin, APIView):
+    throttle_scope = "requester"
+
+    def found(self, token: str) -> PresentationRequest:
+        request = request_for_requester(token=token)
+        if request is None:
+            raise Http404(MSG_NO_SUCH_REQUEST)
+        return request
+
+    def respond(self, token: str) -> Response:
+        request = self.found(token)
+        proposal = open_proposal_for(request=request) if request.has_open_proposal else None
+        return Response(s.RequesterRequestSerializer(request, context={"proposal": proposal}).data)
+
+
+class RequestDetailView(RequesterView):
+    @extend_schema(
+        tags=["requests"],
+        summary="The requester's view of their request",
+        parameters=[TOKEN_PARAMETER],
+        responses={200: _requester_response(REQUESTER_EXAMPLE, "The request."), 404: NOT_FOUND},
+    )
+    def get(self, request: Request, token: str) -> Response:
+        return self.respond(token)
+
+
+class RequestWithdrawView(RequesterView):
+    @extend_schema(
+        tags=["requests"],
+        summary="Withdraw the request (before staff schedule it)",
+        parameters=[TOKEN_PARAMETER],
+        request=s.RequesterReasonSerializer,
+        examples=[OpenApiExample("reason", value={"reason": "The assembly was moved to spring."}, request_only=True)],
+        responses={
+            200: _requester_response(
+                {**REQUESTER_EXAMPLE, "status": "withdrawn", "proposal": None, "actions": NO_ACTIONS},
+                "The request, now withdrawn.",
+            ),
+            404: NOT_FOUND,
+            409: error_response(
+                409, "The request is no longer waiting for a decision.", _transition("scheduled", "withdrawn")
+            ),
+        },
+    )
+    def post(self, request: Request, token: str) -> Response:
+        serializer = s.RequesterReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review.request_withdraw(request=self.found(token), note=serializer.validated_data["reason"])
+        return self.respond(token)
+
+
+class RequestAcceptProposalView(RequesterView):
+    @extend_schema(
+        tags=["requests"],
+        summary="Accept one of the times staff proposed",
+        description="Schedules the request at that time; the confirmation with the invite follows by email.",
+        parameters=[TOKEN_PARAMETER],
+        request=s.AcceptProposalSerializer,
+        examples=[OpenApiExample("choice", value={"proposed_time": 17}, request_only=True)],
+        responses={
+            200: _requester_response(SCHEDULED_EXAMPLE, "The request, now scheduled."),
+            404: NOT_FOUND,
+            409: error_response(
+                409,
+                "No proposal is waiting, or a presenter was booked at that time meanwhile.",
+                ("invalid_transition", review.MSG_NO_OPEN_PROPOSAL),
+                ("booking_conflict", "Ana Ruiz is already booked for OS-2B7C-QW4E (...) on Mar 13, 2031, ..."),
+            ),
+        },
+    )
+    def post(self, request: Request, token: str) -> Response:
+        serializer = s.AcceptProposalSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review.proposal_accept(request=self.found(token), proposed_time_id=serializer.validated_data["proposed_time"])
+        return self.respond(token)
+
+
+class RequestDeclineProposalView(RequesterView):
+    @extend_schema(
+        tags=["requests"],
+        summary="Decline every proposed time",
+        description="The request goes back to staff, who may propose other times.",
+        parameters=[TOKEN_PARAMETER],
+        request=s.DeclineProposalSerializer,
+        examples=[OpenApiExample("note", value={"note": "Mornings do not work for us."}, request_only=True)],
+        responses={
+            200: _requester_response(
+                {**REQUESTER_EXAMPLE, "proposal": None, "actions": {**NO_ACTIONS, "withdraw": True}},
+                "The request, waiting for staff again.",
+            ),
+            404: NOT_FOUND,
+            409: error_response(409, "No proposal is waiting.", ("invalid_transition", review.MSG_NO_OPEN_PROPOSAL)),
+        },
+    )
+    def post(self, request: Request, token: str) -> Response:
+        serializer = s.DeclineProposalSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review.proposal_decline(request=self.found(token), note=serializer.validated_data["note"])
+        return self.respond(token)
+
+
+class RequestCancelView(RequesterView):
+    @extend_schema(
+        tags=["requests"],
+        summary="Cancel the scheduled presentation (until the cut-off before it)",
+        parameters=[TOKEN_PARAMETER],
+        request=s.RequesterReasonSerializer,
+        examples=[OpenApiExample("reason", value={"reason": "School closed for a snow day."}, request_only=True)],
+        responses={
+            200: _requester_response(
+                {**SCHEDULED_EXAMPLE, "status": "cancelled", "actions": NO_ACTIONS}, "The request, now cancelled."
+            ),
+            404: NOT_FOUND,
+            409: error_response(
+                409,
+                "Not scheduled, or past the cut-off.",
+                _transition("submitted", "cancelled"),
+                ("invalid_transition", review.MSG_CANCEL_TOO_LATE % {"hours": 48}),
+            ),
+        },
+    )
+    def post(self, request: Request, token: str) -> Response:
+        serializer = s.RequesterReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review.booking_cancel(request=self.found(token), reason=serializer.validated_data["reason"], actor="requester")
+        return self.respond(token)

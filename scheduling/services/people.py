@@ -1,0 +1,111 @@
+"""Writes for presenters and their time off: the roster staff keep, and blackout periods.
+
+Each function validates the whole row (``full_clean``: unique email, one presenter per login)
+and raises ValidationError keyed by field; nothing is saved then.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from outreach.models import Language, Presentation
+from scheduling.models import Blackout, Presenter
+from scheduling.services.review import MSG_END_BEFORE_START
+
+PRESENTER_FIELDS = ("name", "email", "phone", "user")
+BLACKOUT_FIELDS = ("presenter", "start", "end", "reason")
+
+
+def _save_presenter(
+    presenter: Presenter, languages: Iterable[Language] | None, presentations: Iterable[Presentation] | None
+) -> Presenter:
+    presenter.full_clean()
+    presenter.save()
+    if languages is not None:
+        presenter.languages.set(languages)
+    if presentations is not None:
+        presenter.presentations.set(presentations)
+    return presenter
+
+
+@transaction.atomic
+def presenter_create(
+    *,
+    name: str,
+    email: str,
+    languages: Iterable[Language],
+    presentations: Iterable[Presentation],
+    phone: str = "",
+    user: AbstractBaseUser | None = None,
+) -> Presenter:
+    """Add a presenter to the roster, qualified for ``presentations`` and speaking ``languages``."""
+    presenter = Presenter(name=name, email=email, phone=phone, user=user)
+    return _save_presenter(presenter, languages, presentations)
+
+
+@transaction.atomic
+def presenter_update(
+    *,
+    presenter: Presenter,
+    languages: Iterable[Language] | None = None,
+    presentations: Iterable[Presentation] | None = None,
+    **changes,
+) -> Presenter:
+    """Change a presenter's details; only the keyword arguments given change.
+
+    Bookings already made keep their presenters; a presenter who is no longer qualified for a
+    presentation is simply not suggested for new ones.
+    """
+    unknown = set(changes) - set(PRESENTER_FIELDS)
+    if unknown:
+        raise TypeError(f"presenter_update() got unexpected fields: {sorted(unknown)}")
+    presenter = Presenter.objects.select_for_update().get(pk=presenter.pk)
+    for name, value in changes.items():
+        setattr(presenter, name, value)
+    return _save_presenter(presenter, languages, presentations)
+
+
+@transaction.atomic
+def presenter_deactivate(*, presenter: Presenter) -> Presenter:
+    """Take a presenter off the roster: no longer suggested or assignable. Bookings made stay as they are."""
+    Presenter.objects.filter(pk=presenter.pk).update(is_active=False)
+    presenter.is_active = False
+    return presenter
+
+
+def _check_blackout(blackout: Blackout) -> None:
+    if blackout.start is not None and blackout.end is not None and blackout.end <= blackout.start:
+        raise ValidationError({"end": [str(MSG_END_BEFORE_START)]})
+    blackout.full_clean()
+
+
+@transaction.atomic
+def blackout_create(
+    *, start: datetime, end: datetime, presenter: Presenter | None = None, reason: str = ""
+) -> Blackout:
+    """Time a presenter is away or, without a presenter, a closure of the whole program."""
+    blackout = Blackout(presenter=presenter, start=start, end=end, reason=reason)
+    _check_blackout(blackout)
+    blackout.save()
+    return blackout
+
+
+@transaction.atomic
+def blackout_update(*, blackout: Blackout, **changes) -> Blackout:
+    unknown = set(changes) - set(BLACKOUT_FIELDS)
+    if unknown:
+        raise TypeError(f"blackout_update() got unexpected fields: {sorted(unknown)}")
+    blackout = Blackout.objects.select_for_update().get(pk=blackout.pk)
+    for name, value in changes.items():
+        setattr(blackout, name, value)
+    _check_blackout(blackout)
+    blackout.save()
+    return blackout
+
+
+@transaction.atomic
+def blackout_delete(*, blackout: Blackout) -> None:
+    Blackout.objects.filter(pk=blackout.pk).delete()
