@@ -44,3 +44,10 @@ def send_reminders() -> int:
 @shared_task(name="scheduling.expire_requests", acks_late=True)
 def expire_requests() -> int:
     return requests_expire_due()
+
+
+@shared_task(name="scheduling.send_evaluation_reminders", acks_late=True)
+def send_evaluation_reminders() -> int:
+    from scheduling.services.outcomes import evaluation_reminders_queue_due
+
+    return evaluation_reminders_queue_due()

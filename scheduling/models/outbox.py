@@ -56,6 +56,7 @@ class NotificationKind(models.TextChoices):
     REMINDER_WEEK = "reminder_week", _("Reminder a week before")
     REMINDER_DAY = "reminder_day", _("Reminder a day before")
     THANK_YOU = "thank_you", _("Thank-you (requester)")
+    EVALUATION_REMINDER = "evaluation_reminder", _("Evaluation reminder (requester)")
 
 
 class NotificationStatus(models.TextChoices):
