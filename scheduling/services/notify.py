@@ -159,7 +159,9 @@ def email_for(notification: Notification) -> EmailMultiAlternatives:
     if notification.ics:
         ics = invite_restamp(notification.ics, stamp=timezone.now())
         message.attach_alternative(ics, f"text/calendar; method={notification.ics_method}")
-        message.attach("invite.ics", ics, f"application/ics; method={notification.ics_method}")
+        # As UTF-8 bytes: given a str, the email package base64-encodes a non-text part after
+        # turning every non-ASCII character into a literal escape (an en dash into "\u2013").
+        message.attach("invite.ics", ics.encode("utf-8"), f"application/ics; method={notification.ics_method}")
     return message
 
 
@@ -332,3 +334,13 @@ def reminders_queue_due() -> int:
             booking_reminder_notify(booking=booking, kind=kind)
             queued += 1
     return queued
+
+
+# --- Outcomes: the host evaluation's reminder --------------------------------------------------
+
+SUBJECTS[Kind.EVALUATION_REMINDER] = _("Two minutes for us? How %(title)s went")
+
+
+def evaluation_reminder_notify(*, booking: Booking) -> None:
+    """The one reminder to the requester to answer the host evaluation (its link is in the body)."""
+    _to_requester(booking.request, Kind.EVALUATION_REMINDER, booking=booking, sequence=booking.sequence)
