@@ -216,6 +216,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # ?format= is the catalog's filter (in_person, virtual), as on /presentations/, not a renderer.
+    "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_PARSER_CLASSES": ["config.api.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
@@ -248,7 +250,7 @@ SPECTACULAR_SETTINGS = {
         "Public endpoints (the catalog, submitting a request, the requester's own request by its private "
         "token) need no credentials. Staff endpoints (`/api/v1/staff/`) need a staff user's token "
         "(`Authorization: Token <key>`) or session.\n\n"
-        "Every 4xx answer has one shape: `{\"code\": ..., \"message\": ..., \"fields\": {...}}`. "
+        'Every 4xx answer has one shape: `{"code": ..., "message": ..., "fields": {...}}`. '
         "Datetimes are ISO 8601; without an offset they are read in America/Chicago."
     ),
     "VERSION": "1.0.0",
@@ -256,6 +258,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # No validator badge: Swagger UI would fetch it from validator.swagger.io, naming our schema's URL.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
@@ -270,4 +274,22 @@ SPECTACULAR_SETTINGS = {
         "NotificationKindEnum": "scheduling.models.outbox.NotificationKind",
         "ProposalStateEnum": "scheduling.models.bookings.ProposalState",
     },
+}
+
+# --- Outcomes: host evaluations, the audience survey and reach reports -----------------
+# The thank-you email links to the host's evaluation; one reminder goes this many days after
+# the presentation was marked completed if no answer came back.
+EVALUATION_REMINDER_AFTER_DAYS = env.int("EVALUATION_REMINDER_AFTER_DAYS", default=7)
+# The audience survey (the QR code on the last slide) takes answers until this many days after the end.
+SURVEY_OPEN_DAYS = env.int("SURVEY_OPEN_DAYS", default=30)
+# django-ratelimit rate for survey answers per client address and survey. A school's audience may
+# share one address, so it is generous; it stops floods, not classrooms.
+SURVEY_RATE_LIMIT = env("SURVEY_RATE_LIMIT", default="300/h")
+# Reach reports: the grant year starts on the first of this month (7: July to June) and quarters
+# start on the first of this month and every third after it (1: calendar quarters).
+REPORT_GRANT_YEAR_START_MONTH = env.int("REPORT_GRANT_YEAR_START_MONTH", default=7)
+REPORT_QUARTER_START_MONTH = env.int("REPORT_QUARTER_START_MONTH", default=1)
+CELERY_BEAT_SCHEDULE["evaluation-reminders"] = {
+    "task": "scheduling.send_evaluation_reminders",
+    "schedule": crontab(minute="23"),
 }

@@ -1,7 +1,9 @@
-"""Scheduling models: presenters and their time off, bookings, proposals, the audit trail and the outbox."""
+"""Scheduling models: presenters and their time off, bookings, proposals, the audit trail, the outbox and outcomes."""
 
 from scheduling.models.bookings import Booking, BusyInterval, Proposal, ProposalState, ProposedTime
+from scheduling.models.feeds import StaffFeedToken
 from scheduling.models.outbox import AuditEntry, Notification, NotificationKind, NotificationStatus
+from scheduling.models.outcomes import HostEvaluation, SurveyResponse
 from scheduling.models.people import Blackout, Presenter
 
 __all__ = [
@@ -9,6 +11,7 @@ __all__ = [
     "Blackout",
     "Booking",
     "BusyInterval",
+    "HostEvaluation",
     "Notification",
     "NotificationKind",
     "NotificationStatus",
@@ -16,4 +19,6 @@ __all__ = [
     "Proposal",
     "ProposalState",
     "ProposedTime",
+    "StaffFeedToken",
+    "SurveyResponse",
 ]

@@ -24,7 +24,9 @@ def catalog():
         audiences=[educators],
         languages=[english],
     )
-    PresentationFactory(title="Online Recruitment and Youth Safety", slug="online", audiences=[parents], languages=[english])
+    PresentationFactory(
+        title="Online Recruitment and Youth Safety", slug="online", audiences=[parents], languages=[english]
+    )
     return schools
 
 
@@ -48,7 +50,11 @@ def fill_request_form(page, day: str) -> None:
 
 
 def test_public_pages_have_no_axe_violations(page, catalog):
-    for path, name in [("/", "home"), ("/presentations/", "catalog"), (f"/presentations/{catalog.slug}/", "presentation")]:
+    for path, name in [
+        ("/", "home"),
+        ("/presentations/", "catalog"),
+        (f"/presentations/{catalog.slug}/", "presentation"),
+    ]:
         page.goto(page.base + path)
         assert axe_violations(page) == [], path
         screenshots(page, name)
@@ -111,10 +117,12 @@ def test_request_form_completable_by_keyboard_alone(page, catalog):
     assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
     page.keyboard.press("Enter")
 
+    focused_label = "(document.activeElement.labels && document.activeElement.labels[0] || {}).innerText || ''"
+
     def type_into(label: str, text: str) -> None:
         for _ in range(60):
             page.keyboard.press("Tab")
-            if page.evaluate("document.activeElement.labels && document.activeElement.labels[0] && document.activeElement.labels[0].innerText") and label in page.evaluate("document.activeElement.labels[0].innerText"):
+            if label in page.evaluate(focused_label):
                 break
         else:
             raise AssertionError(f"could not reach {label} with Tab")
@@ -139,4 +147,8 @@ def test_request_form_completable_by_keyboard_alone(page, catalog):
 
     assert page.get_by_role("heading", level=1).inner_text() == "Thank you: your request has been received"
     request = PresentationRequest.objects.get()
-    assert (request.organization_name, request.county, request.contact_email) == ("Keyboard Academy", "st_louis", "kim@example.org")
+    assert (request.organization_name, request.county, request.contact_email) == (
+        "Keyboard Academy",
+        "st_louis",
+        "kim@example.org",
+    )
