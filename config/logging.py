@@ -7,7 +7,7 @@ server logs name the path, so the token part is replaced before a record is writ
 import logging
 import re
 
-_PRIVATE_PATH = re.compile(r"(/(?:requests|calendar/presenter|calendar/staff)/)[A-Za-z0-9_-]{8,}")
+_PRIVATE_PATH = re.compile(r"(/(?:requests|evaluation|calendar/presenter|calendar/staff)/)[A-Za-z0-9_.-]{8,}")
 
 
 def redact(text: str) -> str:

@@ -1,4 +1,4 @@
-from django.urls import include, path, register_converter
+from django.urls import path, register_converter
 
 from outreach import views
 
@@ -29,6 +29,4 @@ urlpatterns = [
     path("requests/<token:token>/proposal/accept/", views.proposal_accept, name="proposal_accept"),
     path("requests/<token:token>/proposal/decline/", views.proposal_decline, name="proposal_decline"),
     path("requests/<token:token>/cancel/", views.booking_cancel, name="booking_cancel"),
-    # A presenter's own pages (/my/schedule/); they belong in config.urls, owned elsewhere for now.
-    path("my/", include("scheduling.presenter_urls")),
 ]

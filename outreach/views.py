@@ -39,10 +39,6 @@ MSG_UNKNOWN_LINK = _("This link does not lead to a request. Check that you copie
 MSG_PROPOSAL_ACCEPTED = _("Thank you: your presentation is scheduled. We have sent you a confirmation by email.")
 MSG_PROPOSAL_DECLINED = _("Thank you. Our staff will look for other times and get back to you.")
 MSG_CANCELLED = _("Your presentation has been cancelled. We have sent you a confirmation by email.")
-MSG_TIME_NO_LONGER_FREE = _(
-    "Sorry, that time is no longer free for our presenters. Please choose another of the times, "
-    "or tell us that none of them work."
-)
 
 
 @require_GET
@@ -194,11 +190,8 @@ def proposal_accept(request: HttpRequest, token: str) -> HttpResponse:
         for message in exc.messages:
             form.add_error("proposed_time", message)
         return _status_page(request, found, token, status=400, accept_form=form)
-    except TransitionError as exc:
+    except (TransitionError, BookingConflict) as exc:
         return _status_page(request, found, token, status=409, error=exc.message)
-    except BookingConflict:
-        # The conflict names another organization's booking: not for the requester's eyes.
-        return _status_page(request, found, token, status=409, error=str(MSG_TIME_NO_LONGER_FREE))
     messages.success(request, MSG_PROPOSAL_ACCEPTED)
     return redirect("outreach:request_status", token=token)
 

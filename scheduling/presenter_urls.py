@@ -1,4 +1,4 @@
-"""A presenter's own pages (/my/...). Included from outreach.urls until config.urls mounts it."""
+"""A presenter's own pages (/my/...)."""
 
 from django.urls import path
 

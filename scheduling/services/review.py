@@ -44,6 +44,10 @@ MSG_CANCEL_TOO_LATE = _(
 MSG_NOT_OVER_YET = _("The presentation has not ended yet, so it cannot be marked completed.")
 MSG_ATTENDANCE = _("Enter the number of people who attended (0 to 100,000).")
 MSG_WINDOWS_REMAIN = _("This request still has a preferred time in the future, so it has not expired.")
+MSG_TIME_NO_LONGER_FREE = _(
+    "Sorry, that time is no longer free for our presenters. Please choose another of the times, "
+    "or tell us that none of them work."
+)
 
 ACTION_PAST = {
     "approve": _("approved"),
@@ -295,8 +299,12 @@ def proposal_accept(*, request: PresentationRequest, proposed_time_id: int) -> B
         location=proposal.location or f"{request.street_address}, {request.city}",
         virtual_link=proposal.virtual_link,
     )
-    _validate_plan(request, plan)
-    booking = _schedule(request, plan)
+    try:
+        _validate_plan(request, plan)
+        booking = _schedule(request, plan)
+    except BookingConflict:
+        # The full message names another organization's booking: not for the requester's eyes.
+        raise BookingConflict([str(MSG_TIME_NO_LONGER_FREE)]) from None
     proposal.state, proposal.responded_at = ProposalState.ACCEPTED, timezone.now()
     proposal.save(update_fields=["state", "responded_at"])
     previous = _move(request, RequestStatus.SCHEDULED)

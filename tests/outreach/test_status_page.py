@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from outreach.enums import Format, RequestStatus
 from outreach.forms import MSG_CHOOSE_PROPOSED_TIME
-from outreach.views import MSG_CANCELLED, MSG_PROPOSAL_ACCEPTED, MSG_PROPOSAL_DECLINED, MSG_TIME_NO_LONGER_FREE
+from outreach.views import MSG_CANCELLED, MSG_PROPOSAL_ACCEPTED, MSG_PROPOSAL_DECLINED
 from scheduling.models import AuditEntry, Booking, Proposal, ProposalState
 from scheduling.services import review
+from scheduling.services.review import MSG_TIME_NO_LONGER_FREE
 from tests.factories import PresentationRequestFactory, PresenterFactory, days_ahead
 
 pytestmark = pytest.mark.django_db

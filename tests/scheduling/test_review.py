@@ -453,3 +453,17 @@ def test_no_transition_from_final_states(alex, staff):
             with pytest.raises(TransitionError):
                 attempt(final)
     assert AuditEntry.objects.count() == 0
+
+
+def test_proposal_accept_on_a_time_taken_since_does_not_name_the_other_booking(request_obj, alex, staff):
+    times = [(days_ahead(35, 9), days_ahead(35, 10))]
+    proposal = review.request_propose(request=request_obj, by=staff, times=times, lead_presenter=alex)
+    shelter = PresentationRequestFactory(presentation=request_obj.presentation, organization_name="Safe House Shelter")
+    review.request_approve(request=shelter, by=staff, plan=plan_at(alex, day=35, hour=9))
+
+    with pytest.raises(BookingConflict) as conflict:
+        review.proposal_accept(request=request_obj, proposed_time_id=proposal.times.get().pk)
+
+    assert conflict.value.message == str(review.MSG_TIME_NO_LONGER_FREE)
+    request_obj.refresh_from_db()
+    assert request_obj.status == RequestStatus.SUBMITTED
