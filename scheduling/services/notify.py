@@ -51,6 +51,7 @@ SUBJECTS = {
     Kind.REMINDER_WEEK: _("In one week: %(title)s on %(date)s"),
     Kind.REMINDER_DAY: _("Tomorrow: %(title)s on %(date)s"),
     Kind.THANK_YOU: _("Thank you for hosting %(title)s"),
+    Kind.EVALUATION_REMINDER: _("Two minutes for us? How %(title)s went"),
 }
 
 
@@ -337,8 +338,6 @@ def reminders_queue_due() -> int:
 
 
 # --- Outcomes: the host evaluation's reminder --------------------------------------------------
-
-SUBJECTS[Kind.EVALUATION_REMINDER] = _("Two minutes for us? How %(title)s went")
 
 
 def evaluation_reminder_notify(*, booking: Booking) -> None:
