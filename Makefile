@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate catalog superuser lint format worker beat clean
+.PHONY: run test install migrate catalog superuser lint format worker beat bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required (set PYTHON=/path/to/python3.11)")'
@@ -53,6 +53,14 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A config beat --loglevel INFO --schedule var/celerybeat-schedule
+
+# Benchmarks, run by hand and never by make test: the pages on gunicorn next to a minimal view and
+# every page's query count, notification throughput through a worker and an SMTP sink, the feeds.
+# Each script makes (and drops) its own database and Redis; figures and machine: bench/RESULTS.md.
+bench: install
+	$(PY) -m bench.pages
+	$(PY) -m bench.notifications
+	@if [ -f bench/feeds.py ]; then echo "$(PY) bench/feeds.py"; $(PY) bench/feeds.py; fi
 
 clean:
 	rm -rf $(VENV) var/static var/mail
