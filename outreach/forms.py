@@ -2,13 +2,17 @@
 
 import re
 import zoneinfo
-from datetime import datetime
+from datetime import date, datetime, time
 
 import phonenumbers
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from outreach.enums import COUNTY_CHOICES, Format, OrganizationType, ReferralSource
 from outreach.models import AUDIENCE_SIZE_MAX, AUDIENCE_SIZE_MIN, MAX_WINDOWS, Audience, Presentation
@@ -18,6 +22,7 @@ MSG_PHONE_INVALID = _("Enter a phone number we can call, for example 612-555-012
 MSG_ZIP_INVALID = _("Enter a five-digit ZIP code, for example 55101.")
 MSG_WINDOW_INCOMPLETE = _("Give the date, the start time and the end time.")
 MSG_HONEYPOT = _("Leave this field empty.")
+NOT_GIVEN = _("Not given")
 
 # Control characters (C0, DEL, C1) except the tab and line breaks that multi-line text keeps.
 _CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -46,8 +51,10 @@ class AccessibleForm(forms.Form):
         """(input id, label, message) for every error, in the order of the form, for the summary."""
         items = [("", "", message) for message in self.non_field_errors()]
         for bound in self:
+            # A group of radio buttons or checkboxes has no single input: link to its first one.
+            target = bound.id_for_label or (f"{bound.auto_id}_0" if bound.auto_id else "")
             for message in bound.errors:
-                items.append((bound.id_for_label, self.summary_label(bound), message))
+                items.append((target, self.summary_label(bound), message))
         return items
 
     def summary_label(self, bound) -> str:
@@ -243,10 +250,138 @@ class RequestForm(AccessibleForm):
                     self.add_error(field, message)
         return cleaned
 
+    # --- The "Check your request" step ------------------------------------------------------
+
+    REVIEW_WINDOW_LABELS = (_("First choice"), _("Second choice"), _("Third choice"))
+
+    def hidden_answers(self) -> list[tuple[str, str]]:
+        """(name, value) of every answer, cleaned, as the form would post it: the review page carries
+        them in hidden inputs. The final step validates them again like any other input."""
+        answers = []
+        for name in self.fields:
+            if name == "website":
+                continue
+            value = self.cleaned_data.get(name)
+            if isinstance(value, bool):
+                if value:
+                    answers.append((name, "on"))
+                continue
+            answers.append((name, _as_posted(value)))
+        return answers
+
+    def _choice_label(self, name: str) -> str:
+        value = self.cleaned_data.get(name)
+        if not value:
+            return str(NOT_GIVEN)
+        return str(dict(self.fields[name].choices).get(value, value))
+
+    def review_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The answers in plain language, grouped like the form: (heading, [(term, answer)])."""
+        data = self.cleaned_data
+
+        def given(name: str) -> str:
+            return data.get(name) or str(NOT_GIVEN)
+
+        def yes_no(name: str) -> str:
+            return str(_("Yes") if data.get(name) else _("No"))
+
+        virtual = data["format"] == Format.VIRTUAL
+        size = data["audience_size"]
+        return [
+            (
+                _("Your organization"),
+                [
+                    (_("Organization name"), data["organization_name"]),
+                    (_("Type of organization"), self._choice_label("organization_type")),
+                    (_("Address"), f"{data['street_address']}, {data['city']} {data['zip_code']}"),
+                    (_("County"), self._choice_label("county")),
+                ],
+            ),
+            (
+                _("Contact person"),
+                [
+                    (_("Name"), data["contact_name"]),
+                    (_("Role or title"), given("contact_role")),
+                    (_("Email"), data["contact_email"]),
+                    (_("Phone"), data["contact_phone"]),
+                ],
+            ),
+            (
+                _("Audience"),
+                [
+                    (_("Who"), str(data["audience"])),
+                    (
+                        _("How many"),
+                        ngettext("About %(count)s person", "About %(count)s people", size) % {"count": size},
+                    ),
+                    (_("Age range or grade band"), given("age_range")),
+                    (_("Young people under 18"), yes_no("is_youth_audience")),
+                    (_("Language"), str(data["language"])),
+                ],
+            ),
+            (
+                _("Format"),
+                [
+                    (_("Format"), self._choice_label("format")),
+                    *([(_("Virtual platform"), given("virtual_platform"))] if virtual else []),
+                ],
+            ),
+            (
+                _("Preferred dates and times"),
+                [
+                    (label, window_text(window.start, window.end))
+                    for label, window in zip(self.REVIEW_WINDOW_LABELS, data["windows"], strict=False)
+                ],
+            ),
+            (
+                _("Logistics"),
+                [
+                    (_("Accessibility or interpreter needs"), given("accessibility_needs")),
+                    (_("Projector and screen available"), yes_no("av_available")),
+                    (_("Open to the public"), yes_no("is_open_to_public")),
+                    (
+                        _("Public listing"),
+                        str(
+                            _("Yes, with your organization's name")
+                            if data.get("may_list_publicly")
+                            else _("No, keep it private")
+                        ),
+                    ),
+                ],
+            ),
+            (
+                _("Anything else"),
+                [
+                    (_("Notes for our staff"), given("notes")),
+                    (_("How you heard about us"), self._choice_label("referral_source")),
+                ],
+            ),
+        ]
+
     def request_fields(self) -> dict:
         """The cleaned values that become the request's own fields."""
         excluded = {"website", "windows"} | {name for name in self.cleaned_data if name.startswith("window_")}
         return {name: value for name, value in self.cleaned_data.items() if name not in excluded}
+
+
+def window_text(start: datetime, end: datetime) -> str:
+    """A time as requesters read it, in the site's time zone: "Monday, March 15, 2027, 9:00 AM" and the end
+    time after an en dash, as the status page and the emails write it."""
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    return f"{date_format(start, 'l, F j, Y')}, {time_format(start, 'g:i A')} – {time_format(end, 'g:i A')}"
+
+
+def _as_posted(value) -> str:
+    """A cleaned value written back the way the form's inputs post it."""
+    if value is None:
+        return ""
+    if isinstance(value, Model):
+        return str(value.pk)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return str(value)
 
 
 class CatalogFilterForm(forms.Form):

@@ -82,9 +82,19 @@ def presentation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "outreach/presentation_detail.html", {"presentation": _presentation_or_404(slug)})
 
 
+STEP_REVIEW = "review"
+STEP_CHANGE = "change"
+STEP_CONFIRM = "confirm"
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def request_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """The form, then a summary to check ("review"), then the submission ("confirm").
+
+    The summary carries the answers in hidden inputs; every step validates all of them again, so
+    the final one trusts nothing the browser sends back. "change" shows the form with the answers.
+    """
     presentation = _presentation_or_404(slug)
     if request.method == "GET":
         form = RequestForm(presentation=presentation)
@@ -92,12 +102,17 @@ def request_create(request: HttpRequest, slug: str) -> HttpResponse:
 
     form = RequestForm(request.POST, presentation=presentation)
     context = {"presentation": presentation, "form": form}
+    step = request.POST.get("step", STEP_REVIEW)
     if form.is_spam:
         return render(request, "outreach/request_blocked.html", {"message": MSG_SPAM}, status=400)
     if not form.is_valid():
         return render(request, "outreach/request_form.html", context, status=400)
+    if step == STEP_CHANGE:
+        return render(request, "outreach/request_form.html", context)
+    if step != STEP_CONFIRM:
+        return render(request, "outreach/request_review.html", context)
     if submission_rate_limited(request):
-        return render(request, "outreach/request_form.html", {**context, "blocked": MSG_RATE_LIMITED}, status=429)
+        return render(request, "outreach/request_review.html", {**context, "blocked": MSG_RATE_LIMITED}, status=429)
     try:
         submitted = request_submit(
             presentation=presentation, windows=form.cleaned_data["windows"], **form.request_fields()

@@ -172,7 +172,9 @@ def test_submission_filling_the_honeypot_is_refused(anonymous, presentation, aud
 
 @override_settings(REQUEST_RATE_LIMIT="2/h")
 def test_submissions_share_the_web_forms_limit(client, anonymous, presentation, audience, form_data):
-    by_form = client.post(reverse("outreach:request_create", kwargs={"slug": presentation.slug}), form_data)
+    by_form = client.post(
+        reverse("outreach:request_create", kwargs={"slug": presentation.slug}), {**form_data, "step": "confirm"}
+    )
     by_api = anonymous.post("/api/v1/requests/", request_body(presentation, audience))
 
     over = anonymous.post("/api/v1/requests/", request_body(presentation, audience))

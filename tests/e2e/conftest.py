@@ -68,10 +68,50 @@ def axe_violations(page) -> list[str]:
     ]
 
 
-def screenshots(page, name: str) -> None:
-    """Full-page screenshots at phone and desktop widths, as test artifacts."""
+def screenshots(page, name: str, widths: tuple[str, ...] = tuple(WIDTHS)) -> list[str]:
+    """Full-page screenshots at phone and desktop widths, as test artifacts; returns the widths at
+    which the page does not fit (it scrolls sideways as a whole, rather than a wide table scrolling
+    inside its own region)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for label, width in WIDTHS.items():
+    too_wide = []
+    for label in widths:
+        width = WIDTHS[label]
         page.set_viewport_size({"width": width, "height": 900})
+        # Two frames, so that scripts that follow the width (charts, the calendar) have laid out again.
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            too_wide.append(f"{overflow}px wider than the {label} screen ({width}px)")
         page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=True)
-    page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
+    if widths != ("phone",):
+        page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
+    return too_wide
+
+
+def page_problems(page, name: str, widths: tuple[str, ...] = tuple(WIDTHS)) -> list[str]:
+    """What is wrong with the page as it is now: axe's violations, and a page too wide for a phone.
+    Takes the screenshots on the way."""
+    return axe_violations(page) + screenshots(page, name, widths)
+
+
+def check_page(page, name: str) -> None:
+    assert page_problems(page, name) == [], f"{name}: {page.url}"
+
+
+STAFF_PASSWORD = "a staff password for tests"
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_user(
+        "sam", "sam@outreach.test", STAFF_PASSWORD, is_staff=True, first_name="Sam", last_name="Ortiz"
+    )
+
+
+def sign_in(page, username: str, password: str) -> None:
+    """Sign in through the login page, as a person does."""
+    page.goto(page.base + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)

@@ -4,9 +4,10 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from outreach.models import PresentationRequest
-from tests.e2e.conftest import axe_violations, screenshots
+from tests.e2e.conftest import check_page
 from tests.factories import AudienceFactory, LanguageFactory, PresentationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -56,8 +57,7 @@ def test_public_pages_have_no_axe_violations(page, catalog):
         (f"/presentations/{catalog.slug}/", "presentation"),
     ]:
         page.goto(page.base + path)
-        assert axe_violations(page) == [], path
-        screenshots(page, name)
+        check_page(page, name)
 
 
 def test_catalog_filter_by_audience(page, catalog):
@@ -74,12 +74,11 @@ def test_request_form_mistake_fixed_then_submitted(page, catalog):
     page.goto(page.base + "/presentations/")
     page.get_by_role("link", name="Recognizing and Responding: Schools").first.click()
     page.get_by_role("button", name="Request this presentation").click()
-    assert axe_violations(page) == []
-    screenshots(page, "request-form")
+    check_page(page, "request-form")
 
     too_soon = (timezone.localdate() + timedelta(days=3)).isoformat()
     fill_request_form(page, too_soon)
-    page.get_by_role("button", name="Send request").click()
+    page.get_by_role("button", name="Review my request").click()
 
     summary = page.get_by_role("alert")
     assert "Please fix 1 problem" in summary.inner_text()
@@ -90,24 +89,26 @@ def test_request_form_mistake_fixed_then_submitted(page, catalog):
     )
     assert page.get_by_label("Organization name").input_value() == "Roosevelt High School"
     assert page.evaluate("document.activeElement.id") == "error-summary"
-    assert axe_violations(page) == []
-    screenshots(page, "request-form-errors")
+    check_page(page, "request-form-errors")
 
     page.get_by_role("link", name="First choice: Date:").click()
     assert page.evaluate("document.activeElement.id") == "id_window_1_date"
     date_input.fill((timezone.localdate() + timedelta(days=30)).isoformat())
+    page.get_by_role("button", name="Review my request").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your request"
+    assert PresentationRequest.objects.count() == 0
+    check_page(page, "request-review")
     page.get_by_role("button", name="Send request").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Thank you: your request has been received"
     reference = PresentationRequest.objects.get().reference
     assert page.locator(".reference").inner_text() == reference
-    assert axe_violations(page) == []
-    screenshots(page, "request-received")
+    check_page(page, "request-received")
 
     page.locator(".private-link a").click()
     assert page.locator(".status-badge").inner_text() == "Submitted"
-    assert axe_violations(page) == []
-    screenshots(page, "request-status")
+    check_page(page, "request-status")
 
 
 def test_request_form_completable_by_keyboard_alone(page, catalog):
@@ -145,7 +146,16 @@ def test_request_form_completable_by_keyboard_alone(page, catalog):
     type_into("Until", "1000AM")
     page.keyboard.press("Enter")
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Thank you: your request has been received"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your request")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Send request":
+            break
+    else:
+        raise AssertionError("could not reach Send request with Tab")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you: your request has been received")
     request = PresentationRequest.objects.get()
     assert (request.organization_name, request.county, request.contact_email) == (
         "Keyboard Academy",

@@ -215,3 +215,25 @@ def test_form_error_is_tied_to_input_for_screen_readers(presentation, form_data)
 
     assert 'aria-invalid="true"' in html
     assert 'aria-describedby="id_contact_phone_error"' in html
+
+
+def test_error_summary_links_a_radio_group_to_its_first_button(presentation, form_data):
+    form = RequestForm({**form_data, "format": ""}, presentation=presentation)
+    form.is_valid()
+
+    assert form.error_summary() == [("id_format_0", "Format", "This field is required.")]
+
+
+def test_hidden_answers_validate_to_the_same_request(presentation, form_data):
+    form = RequestForm(
+        {**form_data, "notes": "Line one\r\nLine two", "is_youth_audience": "on"}, presentation=presentation
+    )
+    assert form.is_valid()
+
+    again = RequestForm(dict(form.hidden_answers()), presentation=presentation)
+
+    assert again.is_valid()
+    assert again.request_fields() == form.request_fields()
+    assert again.cleaned_data["windows"] == form.cleaned_data["windows"]
+    assert dict(form.hidden_answers())["contact_phone"] == "+1 612-555-0123"
+    assert "website" not in dict(form.hidden_answers())

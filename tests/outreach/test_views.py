@@ -1,7 +1,9 @@
 """The public pages through the test client: catalog, request form, status page."""
 
+import html
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
+from html.parser import HTMLParser
 
 import pytest
 import redis
@@ -11,16 +13,25 @@ from django.urls import reverse
 
 from outreach.enums import RequestStatus
 from outreach.models import PresentationRequest
-from outreach.services import MSG_WINDOW_TOO_SOON
+from outreach.services import MSG_AUDIENCE_SIZE, MSG_WINDOW_TOO_SOON
 from outreach.views import MSG_RATE_LIMITED, MSG_SPAM, MSG_WITHDRAWN
 from scheduling.models import AuditEntry, Notification
-from tests.factories import CENTRAL, AudienceFactory, PresentationFactory, PresentationRequestFactory
+from tests.factories import (
+    CENTRAL,
+    AudienceFactory,
+    LanguageFactory,
+    PresentationFactory,
+    PresentationRequestFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def submit(client, presentation, data, **extra):
-    return client.post(reverse("outreach:request_create", kwargs={"slug": presentation.slug}), data, **extra)
+def submit(client, presentation, data, *, step="confirm", **extra):
+    """Post the request form at ``step``: "review" from the form, "confirm" or "change" from the summary."""
+    return client.post(
+        reverse("outreach:request_create", kwargs={"slug": presentation.slug}), {**data, "step": step}, **extra
+    )
 
 
 def status_path_from(html: str) -> str:
@@ -177,7 +188,9 @@ def test_submit_stores_only_token_hash(client, presentation, form_data):
 
 
 def test_invalid_submission_keeps_everything_typed(client, presentation, form_data):
-    response = submit(client, presentation, {**form_data, "window_1_date": "2020-01-01", "notes": "Bring handouts"})
+    response = submit(
+        client, presentation, {**form_data, "window_1_date": "2020-01-01", "notes": "Bring handouts"}, step="review"
+    )
 
     assert response.status_code == 400
     assert PresentationRequest.objects.count() == 0
@@ -227,6 +240,201 @@ def test_invalid_attempts_do_not_count_against_rate_limit(client, presentation, 
         assert submit(client, presentation, {**form_data, "contact_phone": "123"}).status_code == 400
 
     assert submit(client, presentation, form_data).status_code == 302
+
+
+# --- Checking the answers before sending -----------------------------------------------------
+
+
+class _HiddenInputs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "input" and attributes.get("type") == "hidden" and attributes["name"] != "csrfmiddlewaretoken":
+            self.values[attributes["name"]] = attributes.get("value") or ""
+
+
+def hidden_answers(page: str) -> dict[str, str]:
+    """The answers the summary page carries to the final step, as a browser would post them."""
+    parser = _HiddenInputs()
+    parser.feed(page)
+    return parser.values
+
+
+def summary_rows(page: str) -> list[tuple[str, str]]:
+    return [
+        (html.unescape(term), html.unescape(answer))
+        for term, answer in re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", page, re.S)
+    ]
+
+
+def test_review_summarizes_every_answer_and_sends_nothing(client, presentation, form_data, window_day):
+    second_day = window_day + timedelta(days=1)
+    response = submit(
+        client,
+        presentation,
+        {
+            **form_data,
+            "window_2_date": second_day.isoformat(),
+            "window_2_start": "13:00",
+            "window_2_end": "14:15",
+            "notes": "Parking behind the gym.\nAsk at the front desk.",
+            "may_list_publicly": "on",
+        },
+        step="review",
+    )
+
+    assert response.status_code == 200
+    assert "<h1>Check your request</h1>" in response.text
+    assert summary_rows(response.text) == [
+        ("Organization name", "Roosevelt High School"),
+        ("Type of organization", "School"),
+        ("Address", "4029 28th Ave S, Minneapolis 55406"),
+        ("County", "Hennepin"),
+        ("Name", "Maria Lopez"),
+        ("Role or title", "School counselor"),
+        ("Email", "maria.lopez@example.edu"),
+        ("Phone", "+1 612-555-0123"),
+        ("Who", "Educators and school staff"),
+        ("How many", "About 45 people"),
+        ("Age range or grade band", "Staff"),
+        ("Young people under 18", "No"),
+        ("Language", "English"),
+        ("Format", "In person"),
+        ("First choice", f"{window_day:%A, %B} {window_day.day}, {window_day.year}, 9:00 AM – 10:30 AM"),
+        ("Second choice", f"{second_day:%A, %B} {second_day.day}, {second_day.year}, 1:00 PM – 2:15 PM"),
+        ("Accessibility or interpreter needs", "An ASL interpreter for one participant."),
+        ("Projector and screen available", "Yes"),
+        ("Open to the public", "No"),
+        ("Public listing", "Yes, with your organization's name"),
+        ("Notes for our staff", "Parking behind the gym.<br>Ask at the front desk."),
+        ("How you heard about us", "A colleague or another organization"),
+    ]
+    assert re.findall(r"<h2[^>]*>(.*?)</h2>", response.text) == [
+        "Your organization",
+        "Contact person",
+        "Audience",
+        "Format",
+        "Preferred dates and times",
+        "Logistics",
+        "Anything else",
+    ]
+    assert '<button type="submit" name="step" value="confirm">Send request</button>' in response.text
+    assert 'name="step" value="change" class="secondary outline">Change my answers</button>' in response.text
+    assert PresentationRequest.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_review_of_a_virtual_request_names_the_platform(client, presentation, form_data):
+    response = submit(
+        client, presentation, {**form_data, "format": "virtual", "virtual_platform": "Zoom"}, step="review"
+    )
+
+    rows = summary_rows(response.text)
+    assert rows[13:15] == [("Format", "Virtual"), ("Virtual platform", "Zoom")]
+
+
+def test_review_then_send_submits_what_was_shown(client, presentation, form_data, window_day):
+    review = submit(client, presentation, {**form_data, "notes": "Line one\nLine two"}, step="review")
+
+    sent = submit(client, presentation, hidden_answers(review.text), step="confirm")
+
+    assert sent.status_code == 302
+    request = PresentationRequest.objects.get()
+    assert sent["Location"] == f"/requests/{sent['Location'].split('/')[2]}/received/"
+    assert (request.organization_name, request.contact_phone, request.notes, request.av_available) == (
+        "Roosevelt High School",
+        "+1 612-555-0123",
+        "Line one\nLine two",
+        True,
+    )
+    window = request.windows.get()
+    assert (window.start, window.end) == (
+        datetime.combine(window_day, time(9, 0), tzinfo=CENTRAL),
+        datetime.combine(window_day, time(10, 30), tzinfo=CENTRAL),
+    )
+
+
+def test_change_my_answers_shows_the_form_with_everything_kept(client, presentation, form_data, window_day):
+    review = submit(client, presentation, {**form_data, "notes": "Bring handouts"}, step="review")
+
+    changed = submit(client, presentation, hidden_answers(review.text), step="change")
+
+    assert changed.status_code == 200
+    assert "<h1>Request a presentation</h1>" in changed.text
+    assert 'role="alert"' not in changed.text
+    assert 'value="Roosevelt High School"' in changed.text
+    assert 'value="+1 612-555-0123"' in changed.text
+    assert "Bring handouts</textarea>" in changed.text
+    assert f'value="{window_day.isoformat()}"' in changed.text
+    assert 'name="av_available" id="id_av_available" checked' in changed.text
+    assert 'value="in_person" id="id_format_0" required checked' in changed.text
+    assert PresentationRequest.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("tampered", "field", "message"),
+    [
+        ({"audience_size": "-5"}, "audience_size", str(MSG_AUDIENCE_SIZE)),
+        ({"window_1_date": "2020-01-01"}, "window_1_date", str(MSG_WINDOW_TOO_SOON % {"days": 14})),
+        ({"contact_email": "not-an-email"}, "contact_email", "Enter a valid email address."),
+        ({"organization_name": ""}, "organization_name", "This field is required."),
+    ],
+)
+def test_send_validates_the_carried_answers_again(client, presentation, form_data, tampered, field, message):
+    review = submit(client, presentation, form_data, step="review")
+
+    sent = submit(client, presentation, {**hidden_answers(review.text), **tampered}, step="confirm")
+
+    assert sent.status_code == 400
+    assert f'<small class="error" id="id_{field}_error">{html.escape(message)}</small>' in sent.text
+    assert f'aria-invalid="true" aria-describedby="id_{field}_error' in sent.text
+    assert PresentationRequest.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_send_refuses_a_language_the_presentation_is_not_given_in(client, presentation, form_data):
+    somali = LanguageFactory(code="so", name="Somali")
+    review = submit(client, presentation, form_data, step="review")
+
+    sent = submit(client, presentation, {**hidden_answers(review.text), "language": str(somali.pk)}, step="confirm")
+
+    assert sent.status_code == 400
+    assert PresentationRequest.objects.count() == 0
+    invalid = "Select a valid choice. That choice is not one of the available choices."
+    assert f'<small class="error" id="id_language_error">{invalid}</small>' in sent.text
+
+
+def test_send_with_the_honeypot_filled_is_refused(client, presentation, form_data):
+    review = submit(client, presentation, form_data, step="review")
+
+    sent = submit(client, presentation, {**hidden_answers(review.text), "website": "http://spam.example"})
+
+    assert sent.status_code == 400
+    assert str(MSG_SPAM) in sent.text
+    assert PresentationRequest.objects.count() == 0
+
+
+@override_settings(REQUEST_RATE_LIMIT="1/h")
+def test_reviews_do_not_count_against_rate_limit(client, presentation, form_data):
+    for _ in range(3):
+        assert submit(client, presentation, form_data, step="review").status_code == 200
+
+    assert submit(client, presentation, form_data).status_code == 302
+
+
+@override_settings(REQUEST_RATE_LIMIT="1/h")
+def test_rate_limited_send_shows_the_summary_again(client, presentation, form_data):
+    submit(client, presentation, form_data)
+
+    again = submit(client, presentation, {**form_data, "organization_name": "Second School"})
+
+    assert again.status_code == 429
+    assert "<h1>Check your request</h1>" in again.text
+    assert f'<p class="notice notice-error" role="alert" id="blocked">{MSG_RATE_LIMITED}</p>' in again.text
+    assert hidden_answers(again.text)["organization_name"] == "Second School"
 
 
 # --- Status page -----------------------------------------------------------------------------

@@ -34,7 +34,9 @@ LOCATION = "Roosevelt High School, 4029 28th Ave S, Minneapolis, library"
 
 
 def submit(client, presentation, form_data):
-    return client.post(reverse("outreach:request_create", kwargs={"slug": presentation.slug}), form_data)
+    return client.post(
+        reverse("outreach:request_create", kwargs={"slug": presentation.slug}), {**form_data, "step": "confirm"}
+    )
 
 
 def day(moment: datetime) -> str:

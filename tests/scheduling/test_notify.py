@@ -27,7 +27,9 @@ UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
 
 
 def submit(client, presentation, data):
-    return client.post(reverse("outreach:request_create", kwargs={"slug": presentation.slug}), data)
+    return client.post(
+        reverse("outreach:request_create", kwargs={"slug": presentation.slug}), {**data, "step": "confirm"}
+    )
 
 
 @pytest.fixture
