@@ -112,6 +112,7 @@ def request_submit(*, presentation: Presentation, windows: list[Window], **field
     The status link's token is on ``request.status_token``; the database keeps only its hash.
     """
     from scheduling.services.notify import request_submitted_notify
+    from scheduling.services.review import audit_record
 
     errors = request_errors(presentation=presentation, windows=windows, fields=fields)
     if errors:
@@ -126,5 +127,6 @@ def request_submit(*, presentation: Presentation, windows: list[Window], **field
         RequestWindow(request=request, position=position, start=w.start, end=w.end)
         for position, w in enumerate(windows, start=1)
     )
+    audit_record(request=request, actor="requester", action="submit", from_status="")
     request_submitted_notify(request=request)
     return request

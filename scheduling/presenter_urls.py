@@ -6,5 +6,6 @@ from scheduling import views
 
 app_name = "presenter"
 urlpatterns = [
+    path("", views.after_login, name="home"),
     path("schedule/", views.my_schedule, name="schedule"),
 ]

@@ -340,3 +340,14 @@ def my_schedule(request: HttpRequest) -> HttpResponse:
         return render(request, "scheduling/presenter/not_a_presenter.html", status=403)
     bookings = selectors.bookings_for_presenter(presenter=presenter)
     return render(request, "scheduling/presenter/schedule.html", {"presenter": presenter, "bookings": bookings})
+
+
+@require_GET
+@login_required
+def after_login(request: HttpRequest) -> HttpResponse:
+    """Where signing in leads without a ``next``: staff to the queue, presenters to their schedule."""
+    if request.user.is_staff:
+        return redirect("staff:queue")
+    if selectors.presenter_for_user(user=request.user) is not None:
+        return redirect("presenter:schedule")
+    return redirect("outreach:home")

@@ -113,7 +113,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/staff/"
+LOGIN_REDIRECT_URL = "presenter:home"
 
 # --- Time and language -----------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -50,6 +50,7 @@ MSG_TIME_NO_LONGER_FREE = _(
 )
 
 ACTION_PAST = {
+    "submit": _("submitted"),
     "approve": _("approved"),
     "decline": _("declined"),
     "withdraw": _("withdrawn"),

@@ -73,7 +73,7 @@ def test_submit_approve_reschedule_cancel(anonymous, staff, presentation, audien
     assert cancelled.json()["status"] == "cancelled"
     assert cancelled.json()["booking"]["cancel_reason"] == "The presenter is ill."
     assert cancelled.json()["booking"]["sequence"] == 2
-    assert [e["action"] for e in cancelled.json()["audit_trail"]] == ["approve", "reschedule", "cancel"]
+    assert [e["action"] for e in cancelled.json()["audit_trail"]] == ["submit", "approve", "reschedule", "cancel"]
     seen_by_requester = anonymous.get(f"/api/v1/requests/{token}/").json()
     assert seen_by_requester["status"] == "cancelled"
     assert seen_by_requester["booking"]["cancelled_at"] is not None

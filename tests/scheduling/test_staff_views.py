@@ -1049,3 +1049,22 @@ def test_admin_presenter_edits_languages_and_presentations_side_by_side(admin_cl
     assert 'class="selectfilter"' in page.text or "SelectFilter" in page.text
     assert 'name="languages"' in page.text
     assert 'name="presentations"' in page.text
+
+
+@pytest.mark.parametrize(
+    ("who", "landing"),
+    [("staff", "/staff/"), ("presenter", "/my/schedule/"), ("neither", "/")],
+)
+def test_signing_in_without_next_leads_each_person_to_their_page(
+    client, staff_user, presenter_user, django_user_model, who, landing
+):
+    django_user_model.objects.create_user("nell", "nell@example.org", "pw")
+    username = {"staff": staff_user.username, "presenter": "pat", "neither": "nell"}[who]
+    if who == "staff":
+        staff_user.set_password("pw")
+        staff_user.save()
+
+    response = client.post("/accounts/login/", {"username": username, "password": "pw"}, follow=True)
+
+    assert response.redirect_chain[-1] == (landing, 302)
+    assert response.status_code == 200
