@@ -57,6 +57,7 @@ class Presentation(models.Model):
     languages = models.ManyToManyField(Language, related_name="presentations", verbose_name=_("languages"))
     is_active = models.BooleanField(_("active"), default=True, help_text=_("Inactive presentations leave the catalog."))
     display_order = models.PositiveSmallIntegerField(_("display order"), default=0)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         ordering = ["display_order", "title"]
@@ -148,6 +149,8 @@ class PresentationRequest(models.Model):
 
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     status_changed_at = models.DateTimeField(_("status changed"), auto_now_add=True)
+    # Any save (an admin correction included); the calendar feeds' ETag follows it.
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         ordering = ["submitted_at"]

@@ -142,17 +142,26 @@ def feed_version(*, feed: Feed, now: datetime) -> FeedVersion:
     """The feed's ETag, from one aggregate query (two with pending windows): all a 304 needs.
 
     The ETag covers which events are in (their count and the sum of their ids: the window
-    moves with time), their SEQUENCEs, and their latest stored change, which every change
-    made through the lifecycle service moves (Booking.updated_at).
+    moves with time), their SEQUENCEs, and their latest stored change: the booking's (every
+    change made through the lifecycle service moves it), and that of the request, the
+    presentation and the lead presenter whose text the events show (an admin correction).
     """
     since = _since(feed, now)
     row = (
         _scope(feed)
         .filter(_holds(feed, now))
-        .aggregate(count=Count("pk"), ids=Sum("pk"), sequences=Sum("sequence"), changed=Max("updated_at"))
+        .aggregate(
+            count=Count("pk"),
+            ids=Sum("pk"),
+            sequences=Sum("sequence"),
+            changed=Max("updated_at"),
+            request_changed=Max("request__updated_at"),
+            presentation_changed=Max("request__presentation__updated_at"),
+            presenter_changed=Max("lead_presenter__updated_at"),
+        )
     )
     parts = [FEED_FORMAT, settings.SITE_URL, feed.key, feed.name, row["count"], row["ids"], row["sequences"]]
-    changes = [row["changed"]]
+    changes = [row["changed"], row["request_changed"], row["presentation_changed"], row["presenter_changed"]]
     if feed.tentative:
         pending = Q(request__status=RequestStatus.SUBMITTED)
         windows = RequestWindow.objects.filter(end__gt=since).aggregate(

@@ -21,6 +21,7 @@ from django.utils.http import http_date
 from icalendar import Calendar
 
 from outreach.enums import Format
+from outreach.models import Presentation, PresentationRequest
 from outreach.tokens import token_new
 from scheduling.feed_admin import rotate_feed_token
 from scheduling.models import Booking, Notification, NotificationKind, Presenter, StaffFeedToken
@@ -84,8 +85,11 @@ def schedule(
 
 
 def age(*bookings: Booking, updated_at: datetime = AN_HOUR_AGO) -> None:
-    """Move the bookings' last change into the past, as if they had been saved then."""
+    """Move the bookings' last change (and that of what their events show) into the past."""
     Booking.objects.filter(pk__in=[b.pk for b in bookings]).update(updated_at=updated_at)
+    PresentationRequest.objects.filter(booking__in=[b.pk for b in bookings]).update(updated_at=updated_at)
+    Presentation.objects.update(updated_at=updated_at)
+    Presenter.objects.update(updated_at=updated_at)
 
 
 def body_of(response) -> str:
@@ -720,6 +724,25 @@ def test_feed_if_none_match_wins_over_if_modified_since(client, settled, staff, 
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("edit", ["presentation title", "organization name"])
+def test_feed_etag_changes_when_text_an_event_shows_is_corrected(client, settled, edit):
+    first = client.get(PUBLIC_URL)
+    request = settled[0].request
+    if edit == "presentation title":
+        request.presentation.title = "Safe Harbor for Sexually Exploited Youth (updated)"
+        request.presentation.save()
+    else:
+        request.organization_name = "Northfield Community Church of Christ"
+        request.may_list_publicly = True
+        request.save()
+
+    again = client.get(PUBLIC_URL, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+    assert again.content != first.content
+
+
 @pytest.mark.parametrize("change", ["cancel", "reschedule", "new", "delete", "drop_out"])
 def test_feed_etag_and_last_modified_change_when_an_event_changes(client, settled, staff, presenter, change):
     first = client.get(PUBLIC_URL)
@@ -738,7 +761,9 @@ def test_feed_etag_and_last_modified_change_when_an_event_changes(client, settle
             start=timezone.now() - timedelta(hours=1), end=timezone.now() - timedelta(seconds=2)
         )
     if change in ("cancel", "reschedule", "new"):
-        Booking.objects.filter(updated_at__gt=AN_HOUR_AGO).update(updated_at=timezone.now() - timedelta(seconds=2))
+        two_seconds_ago = timezone.now() - timedelta(seconds=2)
+        Booking.objects.filter(updated_at__gt=AN_HOUR_AGO).update(updated_at=two_seconds_ago)
+        PresentationRequest.objects.filter(updated_at__gt=AN_HOUR_AGO).update(updated_at=two_seconds_ago)
 
     by_etag = client.get(PUBLIC_URL, HTTP_IF_NONE_MATCH=first["ETag"])
     by_date = client.get(PUBLIC_URL, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
