@@ -28,7 +28,7 @@ run: catalog
 	@echo ""
 	@echo "  Outreach Scheduler is starting on http://$(HOST):$(PORT)/"
 	@echo "  - the catalog:   http://$(HOST):$(PORT)/presentations/"
-	@echo "  - staff login:   http://$(HOST):$(PORT)/admin/  (create an account first with: make superuser)"
+	@echo "  - staff pages:   http://$(HOST):$(PORT)/staff/  (sign in at /accounts/login/; create an account first with: make superuser)"
 	@echo "  - emails it sends are written to var/mail/ as .eml files"
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
