@@ -1,5 +1,7 @@
 """Public pages: the catalog, the request form and the requester's private status page."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -177,65 +179,79 @@ def request_status(request: HttpRequest, token: str) -> HttpResponse:
     return _status_page(request, _status_request_or_404(token), token)
 
 
+def _requester_act(
+    request: HttpRequest, token: str, *, form_class, form_key: str, perform: Callable, success: str
+) -> HttpResponse:
+    """A requester's action from the status page: validate the form, call one service, answer.
+
+    400 with the form's errors (service validation errors go next to the form's first field),
+    409 with the message for a refused transition or a conflict, else back to the page.
+    """
+    found = _status_request_or_404(token)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _status_page(request, found, token, status=400, **{form_key: form})
+    try:
+        perform(found, form.cleaned_data)
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(next(iter(form.fields)), message)
+        return _status_page(request, found, token, status=400, **{form_key: form})
+    except (TransitionError, BookingConflict) as exc:
+        return _status_page(request, found, token, status=409, error=exc.message, **{form_key: form})
+    messages.success(request, success)
+    return redirect("outreach:request_status", token=token)
+
+
 @never_cache
 @require_POST
 def request_withdraw(request: HttpRequest, token: str) -> HttpResponse:
-    found = _status_request_or_404(token)
-    form = WithdrawForm(request.POST)
-    if not form.is_valid():
-        return _status_page(request, found, token, status=400, withdraw_form=form)
-    try:
-        withdraw(request=found, note=form.cleaned_data["reason"])
-    except TransitionError as exc:
-        return _status_page(request, found, token, status=409, withdraw_form=form, error=exc.message)
-    messages.success(request, MSG_WITHDRAWN)
-    return redirect("outreach:request_status", token=token)
+    return _requester_act(
+        request,
+        token,
+        form_class=WithdrawForm,
+        form_key="withdraw_form",
+        perform=lambda found, data: withdraw(request=found, note=data["reason"]),
+        success=MSG_WITHDRAWN,
+    )
 
 
 @never_cache
 @require_POST
 def proposal_accept(request: HttpRequest, token: str) -> HttpResponse:
-    found = _status_request_or_404(token)
-    form = ProposalAcceptForm(request.POST)
-    if not form.is_valid():
-        return _status_page(request, found, token, status=400, accept_form=form)
-    try:
-        review.proposal_accept(request=found, proposed_time_id=form.cleaned_data["proposed_time"])
-    except ValidationError as exc:
-        for message in exc.messages:
-            form.add_error("proposed_time", message)
-        return _status_page(request, found, token, status=400, accept_form=form)
-    except (TransitionError, BookingConflict) as exc:
-        return _status_page(request, found, token, status=409, error=exc.message)
-    messages.success(request, MSG_PROPOSAL_ACCEPTED)
-    return redirect("outreach:request_status", token=token)
+    return _requester_act(
+        request,
+        token,
+        form_class=ProposalAcceptForm,
+        form_key="accept_form",
+        perform=lambda found, data: review.proposal_accept(request=found, proposed_time_id=data["proposed_time"]),
+        success=MSG_PROPOSAL_ACCEPTED,
+    )
 
 
 @never_cache
 @require_POST
 def proposal_decline(request: HttpRequest, token: str) -> HttpResponse:
-    found = _status_request_or_404(token)
-    form = ProposalDeclineForm(request.POST)
-    if not form.is_valid():
-        return _status_page(request, found, token, status=400, decline_proposal_form=form)
-    try:
-        review.proposal_decline(request=found, note=form.cleaned_data["note"])
-    except TransitionError as exc:
-        return _status_page(request, found, token, status=409, decline_proposal_form=form, error=exc.message)
-    messages.success(request, MSG_PROPOSAL_DECLINED)
-    return redirect("outreach:request_status", token=token)
+    return _requester_act(
+        request,
+        token,
+        form_class=ProposalDeclineForm,
+        form_key="decline_proposal_form",
+        perform=lambda found, data: review.proposal_decline(request=found, note=data["note"]),
+        success=MSG_PROPOSAL_DECLINED,
+    )
 
 
 @never_cache
 @require_POST
 def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
-    found = _status_request_or_404(token)
-    form = RequesterCancelForm(request.POST)
-    if not form.is_valid():
-        return _status_page(request, found, token, status=400, cancel_form=form)
-    try:
-        review.booking_cancel(request=found, reason=form.cleaned_data["reason"], by=None, actor="requester")
-    except TransitionError as exc:
-        return _status_page(request, found, token, status=409, cancel_form=form, error=exc.message)
-    messages.success(request, MSG_CANCELLED)
-    return redirect("outreach:request_status", token=token)
+    return _requester_act(
+        request,
+        token,
+        form_class=RequesterCancelForm,
+        form_key="cancel_form",
+        perform=lambda found, data: review.booking_cancel(
+            request=found, reason=data["reason"], by=None, actor="requester"
+        ),
+        success=MSG_CANCELLED,
+    )
