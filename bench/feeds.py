@@ -7,7 +7,7 @@ temporary directory; with DATABASE_URL=postgres://... a test database (test_<nam
 that server and dropped at the end. It fills it with scheduled bookings (bulk inserts, not the
 lifecycle service, which would take minutes), then prints, side by side:
 
-- our public and staff feeds (scheduling.feeds.feed_calendar: the queries, the ORM and the text);
+- our public and staff feeds (calendars.selectors.feed_calendar: the queries, the ORM and the text);
 - the floor: the same calendar built with the raw icalendar library from plain tuples fetched
   beforehand (the script checks that it is byte-identical to ours, so both do the same work);
 - the peer: the public feed built with django-ical's ICalFeed over the same queryset;
@@ -47,6 +47,10 @@ from django.utils import timezone  # noqa: E402
 from django_ical.views import ICalFeed  # noqa: E402
 from icalendar import Calendar, Event, vDuration  # noqa: E402
 
+from calendars import builders as feed_calendars  # noqa: E402
+from calendars import selectors as feeds  # noqa: E402
+from calendars.services import staff_feed_token_rotate  # noqa: E402
+from common.links import token_new  # noqa: E402
 from outreach.enums import COUNTY_CHOICES, Format, OrganizationType, RequestStatus  # noqa: E402
 from outreach.models import (  # noqa: E402
     STATUS_TOKEN_PURPOSE,
@@ -56,11 +60,8 @@ from outreach.models import (  # noqa: E402
     PresentationRequest,
     RequestWindow,
 )
-from outreach.tokens import token_new  # noqa: E402
-from scheduling import feed_calendars, feeds  # noqa: E402
 from scheduling.ical import PRODID, utc  # noqa: E402
 from scheduling.models import Booking, BusyInterval, Presenter  # noqa: E402
-from scheduling.services.feed_tokens import staff_feed_token_rotate  # noqa: E402
 
 PRESENTERS = 60
 PER_DAY = 7

@@ -81,7 +81,7 @@ def pages_to_count(world: World) -> list[Page]:
     """Every page, public and staff, with the objects they show made in the small data set."""
     from django.utils import timezone
 
-    from scheduling.services.feed_tokens import presenter_feed_token_rotate, staff_feed_token_rotate
+    from calendars.services import presenter_feed_token_rotate, staff_feed_token_rotate
 
     presentation = world.presentations[0]
     scheduled = world.scheduled[0]  # in person or virtual, with a co-presenter, not cancelled

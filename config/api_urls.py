@@ -6,7 +6,7 @@ Any other address under /api/ answers the API's 404 (JSON, in the one error shap
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from config.api import not_found
+from common.api.errors import not_found
 
 app_name = "api"
 urlpatterns = [

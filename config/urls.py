@@ -1,16 +1,19 @@
+"""Every public address of the site. They are printed on flyers and pasted into calendars: they do not change."""
+
 from django.contrib import admin
 from django.urls import include, path
 
-from outreach.views import healthz
+from common.views import healthz
+from scheduling.urls import presenter_urls, staff_urls
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("", include("scheduling.outcome_urls")),  # /evaluation/, /survey/, /staff/reports/
-    path("staff/", include("scheduling.urls")),
-    path("my/", include("scheduling.presenter_urls")),
+    path("", include("outcomes.urls")),  # /evaluation/, /survey/, /staff/reports/
+    path("staff/", include(staff_urls)),
+    path("my/", include(presenter_urls)),
     path("api/", include("config.api_urls")),
-    path("", include("scheduling.feed_urls")),
+    path("", include("calendars.urls")),  # /calendar/*.ics, /events/, /staff/feeds/
     path("", include("outreach.urls")),
 ]

@@ -1,91 +1,24 @@
 """The public request form: fields grouped as the requester thinks of them, errors next to each."""
 
-import re
 import zoneinfo
 from datetime import date, datetime, time
 
-import phonenumbers
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.forms import AccessibleForm, CleanCharField
+from common.validators import honeypot_filled, phone_normalize, zip_code_validate
 from outreach.enums import COUNTY_CHOICES, Format, OrganizationType, ReferralSource
 from outreach.models import AUDIENCE_SIZE_MAX, AUDIENCE_SIZE_MIN, MAX_WINDOWS, Audience, Presentation
 from outreach.services import MSG_AUDIENCE_SIZE, MSG_WINDOWS_REQUIRED, Window, request_errors, window_errors
 
-MSG_PHONE_INVALID = _("Enter a phone number we can call, for example 612-555-0123.")
-MSG_ZIP_INVALID = _("Enter a five-digit ZIP code, for example 55101.")
 MSG_WINDOW_INCOMPLETE = _("Give the date, the start time and the end time.")
-MSG_HONEYPOT = _("Leave this field empty.")
 NOT_GIVEN = _("Not given")
-
-# Control characters (C0, DEL, C1) except the tab and line breaks that multi-line text keeps.
-_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-class DescribedBoundField(forms.BoundField):
-    """Ties a field's error and help text to its input for screen readers (aria-describedby)."""
-
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        described_by = []
-        if self.errors:
-            described_by.append(f"{self.auto_id}_error")
-        if self.help_text:
-            described_by.append(f"{self.auto_id}_helptext")
-        if described_by:
-            attrs["aria-describedby"] = " ".join(described_by)
-        return attrs
-
-
-class AccessibleForm(forms.Form):
-    bound_field_class = DescribedBoundField
-
-    def error_summary(self) -> list[tuple[str, str, str]]:
-        """(input id, label, message) for every error, in the order of the form, for the summary."""
-        items = [("", "", message) for message in self.non_field_errors()]
-        for bound in self:
-            # A group of radio buttons or checkboxes has no single input: link to its first one.
-            target = bound.id_for_label or (f"{bound.auto_id}_0" if bound.auto_id else "")
-            for message in bound.errors:
-                items.append((target, self.summary_label(bound), message))
-        return items
-
-    def summary_label(self, bound) -> str:
-        return str(bound.label)
-
-
-class CleanCharField(forms.CharField):
-    """A CharField that strips control characters (single-line fields also lose line breaks)."""
-
-    def __init__(self, *args, multiline: bool = False, **kwargs):
-        self.multiline = multiline
-        if multiline:
-            kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        pattern = _CONTROL_MULTILINE if self.multiline else _CONTROL_SINGLE_LINE
-        value = pattern.sub(" " if not self.multiline else "", value)
-        return value.replace("\r\n", "\n").strip() if self.multiline else " ".join(value.split())
-
-
-def phone_normalize(value: str) -> str:
-    """Parse a North American (or +country) phone number; return it in international format."""
-    try:
-        number = phonenumbers.parse(value, "US")
-    except phonenumbers.NumberParseException:
-        raise ValidationError(MSG_PHONE_INVALID, code="phone") from None
-    if not phonenumbers.is_valid_number(number):
-        raise ValidationError(MSG_PHONE_INVALID, code="phone")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 class RequestForm(AccessibleForm):
@@ -112,9 +45,7 @@ class RequestForm(AccessibleForm):
     )
     city = CleanCharField(label=_("City"), max_length=100)
     county = forms.ChoiceField(label=_("County"), choices=[("", "—"), *COUNTY_CHOICES])
-    zip_code = forms.RegexField(
-        label=_("ZIP code"), regex=r"^\d{5}(-\d{4})?$", max_length=10, error_messages={"invalid": MSG_ZIP_INVALID}
-    )
+    zip_code = forms.CharField(label=_("ZIP code"), max_length=10, validators=[zip_code_validate])
 
     contact_name = CleanCharField(label=_("Your name"), max_length=120)
     contact_role = CleanCharField(label=_("Your role or title"), max_length=120, required=False)
@@ -192,7 +123,7 @@ class RequestForm(AccessibleForm):
 
     @property
     def is_spam(self) -> bool:
-        return bool(self.data.get("website", "").strip())
+        return honeypot_filled(self.data.get("website"))
 
     WINDOW_LEGENDS = (_("First choice"), _("Second choice (optional)"), _("Third choice (optional)"))
 

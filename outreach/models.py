@@ -5,8 +5,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.links import token_for
+
 from .enums import COUNTY_CHOICES, Format, OrganizationType, ReferralSource, RequestStatus
-from .tokens import token_for
 
 AUDIENCE_SIZE_MIN = 1
 AUDIENCE_SIZE_MAX = 5000
@@ -98,7 +99,7 @@ class PresentationRequest(models.Model):
     """An organization's request for a presentation, from submission to its outcome."""
 
     reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
-    # The status link's token is derived from this salt (outreach.tokens); only its hash is kept.
+    # The status link's token is derived from this salt (common.links); only its hash is kept.
     token_salt = models.CharField(max_length=32, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     presentation = models.ForeignKey(

@@ -1,9 +1,12 @@
 """Reads for the public pages: the catalog and a request by its private token."""
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from common.links import token_hash, token_is_well_formed
 from outreach.models import Presentation, PresentationRequest, RequestWindow
-from outreach.tokens import token_hash, token_is_well_formed
+
+MSG_UNKNOWN_LINK = _("This link does not lead to a request. Check that you copied all of it.")
 
 
 def presentations_for_catalog(*, audience_slug: str | None = None, fmt: str | None = None) -> QuerySet[Presentation]:

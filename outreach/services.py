@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.links import token_new
+from common.validators import phone_normalize, zip_code_validate
 from outreach.enums import Format
 from outreach.models import (
     AUDIENCE_SIZE_MAX,
@@ -25,7 +27,8 @@ from outreach.models import (
     PresentationRequest,
     RequestWindow,
 )
-from outreach.tokens import token_new
+from scheduling.services.audit import audit_record
+from scheduling.services.notify import request_submitted_notify
 
 MSG_WINDOW_TOO_SOON = _("Choose a date at least %(days)d days from today, so that we can prepare.")
 MSG_WINDOW_END_BEFORE_START = _("The end time must be after the start time.")
@@ -80,6 +83,12 @@ def request_errors(*, presentation: Presentation, windows: list[Window], fields:
     language = fields.get("language")
     if language is not None and not presentation.languages.filter(pk=language.pk).exists():
         add("language", MSG_LANGUAGE_NOT_OFFERED)
+    for field, rule in (("zip_code", zip_code_validate), ("contact_phone", phone_normalize)):
+        if field in fields:
+            try:
+                rule(fields[field])
+            except ValidationError as exc:
+                add(field, exc.messages[0])
     size = fields.get("audience_size")
     if not isinstance(size, int) or not AUDIENCE_SIZE_MIN <= size <= AUDIENCE_SIZE_MAX:
         add("audience_size", MSG_AUDIENCE_SIZE)
@@ -111,9 +120,6 @@ def request_submit(*, presentation: Presentation, windows: list[Window], **field
     Raises ValidationError, keyed by field, when a rule is broken; nothing is saved then.
     The status link's token is on ``request.status_token``; the database keeps only its hash.
     """
-    from scheduling.services.notify import request_submitted_notify
-    from scheduling.services.review import audit_record
-
     errors = request_errors(presentation=presentation, windows=windows, fields=fields)
     if errors:
         raise ValidationError(errors)

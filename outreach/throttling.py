@@ -1,10 +1,18 @@
-"""The per-client limit on request submissions, shared by the web form and the API."""
+"""What keeps automated and repeated submissions out, for the web form and the API alike: the
+per-client limit and the messages for a refused submission."""
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import is_ratelimited
 
 SUBMISSION_GROUP = "request-submit"
+
+MSG_SPAM = _("We could not accept this submission. If you are a person, please email us instead.")
+MSG_RATE_LIMITED = _(
+    "We have received several requests from your connection in a short time. "
+    "Nothing was lost: please wait a while and submit again, or email us."
+)
 
 
 def _no_address(group: str, request: HttpRequest) -> str:

@@ -5,7 +5,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.exceptions import DomainError
 from outreach import selectors
 from outreach.enums import RequestStatus
 from outreach.forms import (
@@ -23,32 +23,18 @@ from outreach.forms import (
     RequestForm,
     WithdrawForm,
 )
+from outreach.selectors import MSG_UNKNOWN_LINK
 from outreach.services import request_submit
-from outreach.throttling import submission_rate_limited
+from outreach.throttling import MSG_RATE_LIMITED, MSG_SPAM, submission_rate_limited
 from scheduling import selectors as scheduling_selectors
 from scheduling.services import review
-from scheduling.services.availability import BookingConflict
-from scheduling.services.review import MSG_CANCEL_TOO_LATE, TransitionError, requester_may_cancel
+from scheduling.services.review import MSG_CANCEL_TOO_LATE, requester_may_cancel
 from scheduling.services.review import request_withdraw as withdraw
 
-MSG_SPAM = _("We could not accept this submission. If you are a person, please email us instead.")
-MSG_RATE_LIMITED = _(
-    "We have received several requests from your connection in a short time. "
-    "Nothing was lost: please wait a while and submit again, or email us."
-)
 MSG_WITHDRAWN = _("Your request has been withdrawn. We have sent you a confirmation by email.")
-MSG_UNKNOWN_LINK = _("This link does not lead to a request. Check that you copied all of it.")
 MSG_PROPOSAL_ACCEPTED = _("Thank you: your presentation is scheduled. We have sent you a confirmation by email.")
 MSG_PROPOSAL_DECLINED = _("Thank you. Our staff will look for other times and get back to you.")
 MSG_CANCELLED = _("Your presentation has been cancelled. We have sent you a confirmation by email.")
-
-
-@require_GET
-def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers and container health checks: the app answers and reaches its database."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
 
 
 @require_GET
@@ -197,7 +183,7 @@ def _requester_act(
         for message in exc.messages:
             form.add_error(next(iter(form.fields)), message)
         return _status_page(request, found, token, status=400, **{form_key: form})
-    except (TransitionError, BookingConflict) as exc:
+    except DomainError as exc:
         return _status_page(request, found, token, status=409, error=exc.message, **{form_key: form})
     messages.success(request, success)
     return redirect("outreach:request_status", token=token)

@@ -1,0 +1,5 @@
+"""Scheduling: presenters and their time off, availability and the no-double-booking rule,
+bookings and the request lifecycle (``services/review.py`` owns every transition), the audit
+trail, the notification outbox with its email invites, the staff pages and API, and a
+presenter's own pages.
+"""

@@ -1,7 +1,7 @@
 """Django admin for scheduling.
 
 Presenters and blackout periods are edited here. Bookings, proposals, the audit trail, the
-outbox, busy intervals, feed tokens and outcomes are read-only: every change to them goes through the lifecycle
+outbox and busy intervals are read-only: every change to them goes through the lifecycle
 service (scheduling.services.review) from the staff pages, so that the audit entry, the
 no-double-booking rows and the notifications always come with it.
 """
@@ -9,54 +9,47 @@ no-double-booking rows and the notifications always come with it.
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from scheduling.feed_admin import rotate_feed_token
+from calendars.builders import presenter_feed_url
+from calendars.services import presenter_feed_token_rotate
+from common.admin import ReadOnlyAdmin, ReadOnlyInline
 from scheduling.models import (
     AuditEntry,
     Blackout,
     Booking,
     BusyInterval,
-    HostEvaluation,
     Notification,
-    NotificationStatus,
     Presenter,
     Proposal,
     ProposedTime,
-    StaffFeedToken,
-    SurveyResponse,
 )
-from scheduling.services.notify import notification_resend
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Viewable by staff with the view permission; written only by the services."""
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+from scheduling.services.notify import MSG_NOT_FAILED, NotificationNotFailed, notification_resend
 
 
 def staff_page_link(request_obj) -> str:
     return format_html('<a href="{}">{}</a>', reverse("staff:request_detail", args=[request_obj.pk]), _("Staff page"))
+
+
+@admin.action(description=_("Rotate feed token"), permissions=["change"])
+def rotate_feed_token(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Presenter]):
+    """Give each selected presenter a new feed link and show the links once (they are not stored)."""
+    rotated = [
+        (presenter, presenter_feed_url(presenter_feed_token_rotate(presenter=presenter, by=request.user)))
+        for presenter in queryset.order_by("name")
+    ]
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("New feed links"),
+        "opts": modeladmin.model._meta,
+        "rotated": rotated,
+    }
+    response = TemplateResponse(request, "calendars/admin_rotated.html", context)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @admin.register(Presenter)
@@ -168,13 +161,24 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 @admin.action(description=_("Resend the selected failed notifications"), permissions=["view"])
 def resend_failed(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
-    resent = 0
-    for notification in queryset.filter(status=NotificationStatus.FAILED):
-        notification_resend(notification=notification)
-        resent += 1
+    resent = refused = 0
+    for notification in queryset:
+        try:
+            notification_resend(notification=notification)
+        except NotificationNotFailed:
+            refused += 1
+        else:
+            resent += 1
     modeladmin.message_user(
         request, _("%(count)d failed notification(s) queued again.") % {"count": resent}, messages.SUCCESS
     )
+    if refused:
+        modeladmin.message_user(
+            request,
+            _("%(count)d selected notification(s) left as they were: %(reason)s")
+            % {"count": refused, "reason": MSG_NOT_FAILED},
+            messages.WARNING,
+        )
 
 
 @admin.register(Notification)
@@ -198,39 +202,3 @@ class BusyIntervalAdmin(ReadOnlyAdmin):
     list_select_related = ["presenter", "booking__request"]
     date_hierarchy = "start"
     readonly_fields = ["presenter", "kind", "start", "end", "booking"]
-
-
-@admin.register(StaffFeedToken)
-class StaffFeedTokenAdmin(ReadOnlyAdmin):
-    """Who has a staff calendar link and when it was made or revoked; never the token or its salt."""
-
-    list_display = ["user", "created_at", "revoked_at"]
-    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
-    search_fields = ["user__username", "user__email"]
-    list_select_related = ["user"]
-    fields = ["user", "created_at", "revoked_at"]
-    readonly_fields = fields
-
-
-@admin.register(HostEvaluation)
-class HostEvaluationAdmin(ReadOnlyAdmin):
-    """The hosts' own answers, kept as given (they feed the funders' reports)."""
-
-    list_display = ["booking", "rating", "usefulness", "confirmed_attendance", "would_request_again", "submitted_at"]
-    list_filter = ["rating", "would_request_again", "next_step"]
-    search_fields = ["booking__request__reference", "booking__request__organization_name", "comments"]
-    list_select_related = ["booking__request"]
-    date_hierarchy = "submitted_at"
-    readonly_fields = [f.name for f in HostEvaluation._meta.fields]
-
-
-@admin.register(SurveyResponse)
-class SurveyResponseAdmin(ReadOnlyAdmin):
-    """Anonymous audience answers, kept as given."""
-
-    list_display = ["booking", "understanding_before", "understanding_after", "knows_where_to_get_help", "submitted_at"]
-    list_filter = ["knows_where_to_get_help"]
-    search_fields = ["booking__request__reference"]
-    list_select_related = ["booking__request"]
-    date_hierarchy = "submitted_at"
-    readonly_fields = [f.name for f in SurveyResponse._meta.fields]

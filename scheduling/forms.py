@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import AccessibleForm, CleanCharField
 from outreach.enums import COUNTY_CHOICES, Format, RequestStatus
-from outreach.forms import AccessibleForm, CleanCharField
 from outreach.models import Audience, Presentation, PresentationRequest
 from scheduling.models import Booking, Presenter
 from scheduling.services.review import (

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from common.links import token_hash, token_is_well_formed
 from outreach.enums import RequestStatus
 from outreach.models import Language, Presentation, PresentationRequest, RequestWindow
-from outreach.tokens import token_hash, token_is_well_formed
 from scheduling.models import (
     AuditEntry,
     Blackout,

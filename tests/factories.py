@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 import factory
 from django.utils import timezone
 
+from common.links import token_new
 from outreach.enums import Format, OrganizationType, RequestStatus
 from outreach.models import STATUS_TOKEN_PURPOSE, Audience, Language, Presentation, PresentationRequest, RequestWindow
-from outreach.tokens import token_new
 
 CENTRAL = zoneinfo.ZoneInfo("America/Chicago")
 

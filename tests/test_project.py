@@ -1,5 +1,6 @@
 """Project-level promises: production configuration, the starter catalog, the development mail folder."""
 
+import ast
 import email
 import os
 import subprocess
@@ -10,8 +11,8 @@ import pytest
 from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 
+from common.mail import EmlFileBackend
 from outreach.models import Audience, Language, Presentation
-from scheduling.mail_backends import EmlFileBackend
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,3 +93,83 @@ def test_eml_backend_writes_one_file_per_message(tmp_path):
 @pytest.mark.django_db
 def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+# --- The layout: imports run one way ------------------------------------------------------------
+
+APPS = ("common", "config", "outreach", "scheduling", "calendars", "outcomes")
+
+
+def _project_modules() -> dict[str, Path]:
+    modules = {}
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            relative = path.relative_to(ROOT)
+            if "migrations" in relative.parts:
+                continue
+            name = ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
+            modules[name] = path
+    return modules
+
+
+def _imports(path: Path, name: str, modules: dict[str, Path]) -> tuple[set[str], list[tuple[int, str]]]:
+    """(project modules imported at module level, [(line, module) imported inside a function or class])."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+
+    def resolve(target: str) -> str | None:
+        while target and target not in modules:
+            target = target.rpartition(".")[0]
+        return target or None
+
+    tree = ast.parse(path.read_text())
+    top_level = {id(node) for node in tree.body} | {
+        id(inner) for node in tree.body if isinstance(node, ast.If | ast.Try) for inner in node.body
+    }
+    imported, nested = set(), []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parts, base] if base else parts)
+            targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        found = {m for m in map(resolve, targets) if m and m != name}
+        if id(node) in top_level:
+            imported |= found
+        else:
+            nested += [(node.lineno, m) for m in sorted(found)]
+    return imported, nested
+
+
+def test_no_module_imports_another_in_a_circle():
+    modules = _project_modules()
+    graph = {name: _imports(path, name, modules)[0] for name, path in modules.items()}
+    circles, state = [], {}
+
+    def visit(name: str, trail: list[str]) -> None:
+        state[name] = "open"
+        for target in sorted(graph[name]):
+            if state.get(target) == "open":
+                circles.append([*trail[trail.index(target) :], target])
+            elif target not in state:
+                visit(target, [*trail, target])
+        state[name] = "done"
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+
+    assert circles == []
+
+
+def test_no_project_import_hides_inside_a_function():
+    modules = _project_modules()
+    nested = {
+        f"{name}:{line}": target for name, path in modules.items() for line, target in _imports(path, name, modules)[1]
+    }
+
+    assert nested == {}

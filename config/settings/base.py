@@ -36,8 +36,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_ratelimit",
+    "common",
     "outreach",
     "scheduling",
+    "calendars",
+    "outcomes",
 ]
 
 MIDDLEWARE = [
@@ -66,7 +69,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "outreach.context_processors.program",
+                "common.context_processors.program",
             ],
         },
     },
@@ -138,7 +141,7 @@ EMAIL_URL = env("EMAIL_URL", default="")
 if EMAIL_URL:
     vars().update(env.email_url("EMAIL_URL"))
 else:
-    EMAIL_BACKEND = "scheduling.mail_backends.EmlFileBackend"
+    EMAIL_BACKEND = "common.mail.EmlFileBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Outreach Scheduler <outreach@example.org>")
@@ -197,7 +200,7 @@ NOTIFICATION_RETRY_AFTER_SECONDS = env.int("NOTIFICATION_RETRY_AFTER_SECONDS", d
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_private_links": {"()": "config.logging.RedactPrivateLinks"}},
+    "filters": {"redact_private_links": {"()": "common.logging.RedactPrivateLinks"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_private_links"]},
@@ -216,22 +219,22 @@ LOGGING = {
 # "Authorization: Token <key>", issued in the admin). Public endpoints say AllowAny themselves.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "config.api.StaffTokenAuthentication",
+        "common.api.defaults.StaffTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # ?format= is the catalog's filter (in_person, virtual), as on /presentations/, not a renderer.
     "URL_FORMAT_OVERRIDE": None,
-    "DEFAULT_PARSER_CLASSES": ["config.api.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["common.api.defaults.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "common.api.defaults.Pagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "common.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # One budget per endpoint (the view's throttle_scope), counted in the default cache (Redis in
     # production). Anonymous clients are told apart by address, the same one django-ratelimit uses.
-    "DEFAULT_THROTTLE_CLASSES": ["config.api.ScopedThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["common.api.defaults.ScopedThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "presentations": "300/min",
         "request_submit": "30/h",
@@ -269,7 +272,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.api.postprocess_error_responses",
+        "common.api.errors.postprocess_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
         "RequestStatusEnum": "outreach.enums.RequestStatus",
@@ -295,6 +298,6 @@ SURVEY_RATE_LIMIT = env("SURVEY_RATE_LIMIT", default="300/h")
 REPORT_GRANT_YEAR_START_MONTH = env.int("REPORT_GRANT_YEAR_START_MONTH", default=7)
 REPORT_QUARTER_START_MONTH = env.int("REPORT_QUARTER_START_MONTH", default=1)
 CELERY_BEAT_SCHEDULE["evaluation-reminders"] = {
-    "task": "scheduling.send_evaluation_reminders",
+    "task": "outcomes.send_evaluation_reminders",
     "schedule": crontab(minute="23"),
 }

@@ -1,6 +1,6 @@
 import django_filters
 
-from config.api import StrictQueryForm
+from common.api.defaults import StrictQueryForm
 from outreach.enums import Format
 from outreach.models import Presentation
 from outreach.selectors import presentations_for_catalog

@@ -6,16 +6,14 @@ time and length of each window, the audience size, the format and language offer
 service (``request_submit``) checks its rules again; both give the same constant messages.
 """
 
-import re
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from outreach.api.fields import (
+from common.api.fields import (
     BoundedDateTimeField,
     CatalogSlugField,
     CleanCharField,
@@ -24,8 +22,8 @@ from outreach.api.fields import (
     StrictEmailField,
     StrictIntegerField,
 )
+from common.validators import phone_normalize, zip_code_validate
 from outreach.enums import COUNTY_CHOICES, Format, OrganizationType, ReferralSource, RequestStatus
-from outreach.forms import MSG_ZIP_INVALID, phone_normalize
 from outreach.models import (
     AUDIENCE_SIZE_MAX,
     AUDIENCE_SIZE_MIN,
@@ -44,8 +42,6 @@ from outreach.services import (
     window_errors,
 )
 from scheduling.services.review import requester_may_cancel
-
-_ZIP = re.compile(r"^[0-9]{5}(-[0-9]{4})?$")
 
 
 def api_url(name: str, **kwargs) -> str:
@@ -170,15 +166,10 @@ class RequestCreateSerializer(serializers.Serializer):
     )
 
     def validate_zip_code(self, value: str) -> str:
-        if not _ZIP.match(value):
-            raise serializers.ValidationError(str(MSG_ZIP_INVALID))
-        return value
+        return zip_code_validate(value)
 
     def validate_contact_phone(self, value: str) -> str:
-        try:
-            return phone_normalize(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from None
+        return phone_normalize(value)
 
     def validate(self, attrs):
         attrs.pop("website", None)

@@ -14,18 +14,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import error_response
+from common.api.errors import error_response
+from common.validators import honeypot_filled
 from outreach import selectors
 from outreach.api import serializers as s
 from outreach.api.filters import PresentationFilter
 from outreach.models import PresentationRequest
+from outreach.selectors import MSG_UNKNOWN_LINK
 from outreach.services import request_submit
-from outreach.throttling import submission_rate_limited
-from outreach.views import MSG_RATE_LIMITED, MSG_SPAM
+from outreach.throttling import MSG_RATE_LIMITED, MSG_SPAM, submission_rate_limited
 from scheduling.selectors import open_proposal_for, request_for_requester
 from scheduling.services import review
 
-MSG_NO_SUCH_REQUEST = _("This link does not lead to a request. Check that you copied all of it.")
 MSG_NO_SUCH_PRESENTATION = _("No such presentation.")
 
 
@@ -133,7 +133,7 @@ TOKEN_PARAMETER = OpenApiParameter(
     description="The private token from the request's status link (43 characters).",
     pattern=r"^[A-Za-z0-9_-]{1,100}$",
 )
-NOT_FOUND = error_response(404, "No request has this token.", ("not_found", MSG_NO_SUCH_REQUEST))
+NOT_FOUND = error_response(404, "No request has this token.", ("not_found", MSG_UNKNOWN_LINK))
 NO_ACTIONS = {
     "withdraw": False,
     "accept_proposal": False,
@@ -248,8 +248,7 @@ class RequestCreateView(PublicMixin, APIView):
 
 def _is_spam(data) -> bool:
     """The hidden field people never see and automated submissions tend to fill."""
-    website = data.get("website") if isinstance(data, dict) else None
-    return bool(website.strip() if isinstance(website, str) else website)
+    return isinstance(data, dict) and honeypot_filled(data.get("website"))
 
 
 # --- The requester's own request, by its private token ------------------------------------
@@ -261,7 +260,7 @@ class RequesterView(PublicMixin, APIView):
     def found(self, token: str) -> PresentationRequest:
         request = request_for_requester(token=token)
         if request is None:
-            raise Http404(MSG_NO_SUCH_REQUEST)
+            raise Http404(MSG_UNKNOWN_LINK)
         return request
 
     def respond(self, token: str) -> Response:

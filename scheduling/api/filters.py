@@ -11,8 +11,8 @@ from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from config.api import StrictQueryForm
-from outreach.api.fields import EARLIEST, LATEST, MSG_DATETIME_RANGE
+from common.api.defaults import StrictQueryForm
+from common.api.fields import EARLIEST, LATEST, MSG_DATETIME_RANGE
 from outreach.enums import COUNTY_CHOICES, Format, RequestStatus
 from outreach.models import PresentationRequest
 from scheduling.models import Blackout, Booking, Notification, NotificationKind, NotificationStatus, Presenter

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from outreach.api.fields import (
+from common.api.fields import (
     BoundedDateTimeField,
     CatalogSlugField,
     CleanCharField,
@@ -21,9 +21,9 @@ from outreach.api.fields import (
     StrictIntegerField,
     StrictURLField,
 )
+from common.validators import phone_normalize
 from outreach.api.serializers import AudienceSerializer, LanguageSerializer, PresentationBriefSerializer
 from outreach.enums import Format
-from outreach.forms import phone_normalize
 from outreach.models import Language, Presentation, PresentationRequest
 from scheduling.models import AuditEntry, Blackout, Booking, Notification, Presenter, Proposal
 from scheduling.services.review import (

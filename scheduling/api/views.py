@@ -2,13 +2,11 @@
 
 Each view parses its input, calls one selector or service (the same ones as the staff pages, so
 the same rules, conflicts and notifications apply) and renders the result. Domain errors become
-the one error shape in config.api: TransitionError and BookingConflict a 409, a service's
+the one error shape in common.api.errors: TransitionError and BookingConflict a 409, a service's
 ValidationError a 400 keyed by field.
 """
 
-from django.conf import settings
 from django.http import Http404
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
@@ -16,8 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import Conflict, error_response
-from outreach.api.fields import EARLIEST, LATEST
+from calendars.builders import presenter_feed_url
+from calendars.services import presenter_feed_token_rotate
+from common.api.errors import error_response
+from common.api.fields import EARLIEST, LATEST
 from scheduling import selectors
 from scheduling.api import examples as ex
 from scheduling.api import serializers as s
@@ -28,12 +28,10 @@ from scheduling.api.filters import (
     PresenterFilter,
     StaffRequestFilter,
 )
-from scheduling.models import Blackout, Notification, NotificationStatus, Presenter
+from scheduling.models import Blackout, Notification, Presenter
 from scheduling.services import notify, people, review
 from scheduling.services.availability import presenters_available_for
-from scheduling.services.feed_tokens import presenter_feed_token_rotate
 
-MSG_NOT_FAILED = _("Only a notification that failed can be sent again.")
 MSG_NO_SUCH_REQUEST = _("No request has this id.")
 
 CONFLICT = error_response(
@@ -330,11 +328,7 @@ class PresenterFeedTokenView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         token = presenter_feed_token_rotate(presenter=_presenter_or_404(pk), by=request.user)
-        return Response(s.FeedTokenSerializer({"feed_url": _presenter_feed_url(token)}).data)
-
-
-def _presenter_feed_url(token: str) -> str:
-    return settings.SITE_URL + reverse("feeds:presenter", kwargs={"token": token})
+        return Response(s.FeedTokenSerializer({"feed_url": presenter_feed_url(token)}).data)
 
 
 @extend_schema(
@@ -507,12 +501,9 @@ class NotificationResendView(APIView):
         request=None,
         responses={
             200: NOTIFICATION_RESPONSE,
-            409: error_response(409, "It did not fail.", ("invalid_transition", MSG_NOT_FAILED)),
+            409: error_response(409, "It did not fail.", ("invalid_transition", notify.MSG_NOT_FAILED)),
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        notification = _notification_or_404(pk)
-        if notification.status != NotificationStatus.FAILED:
-            raise Conflict(MSG_NOT_FAILED, code="invalid_transition")
-        notify.notification_resend(notification=notification)
+        notify.notification_resend(notification=_notification_or_404(pk))
         return Response(s.NotificationDetailSerializer(_notification_or_404(pk)).data)

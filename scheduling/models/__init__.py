@@ -1,9 +1,7 @@
-"""Scheduling models: presenters and their time off, bookings, proposals, the audit trail, the outbox and outcomes."""
+"""Scheduling models: presenters and their time off, bookings, proposals, the audit trail and the outbox."""
 
 from scheduling.models.bookings import Booking, BusyInterval, Proposal, ProposalState, ProposedTime
-from scheduling.models.feeds import StaffFeedToken
 from scheduling.models.outbox import AuditEntry, Notification, NotificationKind, NotificationStatus
-from scheduling.models.outcomes import HostEvaluation, SurveyResponse
 from scheduling.models.people import Blackout, Presenter
 
 __all__ = [
@@ -11,7 +9,6 @@ __all__ = [
     "Blackout",
     "Booking",
     "BusyInterval",
-    "HostEvaluation",
     "Notification",
     "NotificationKind",
     "NotificationStatus",
@@ -19,6 +16,4 @@ __all__ = [
     "Proposal",
     "ProposalState",
     "ProposedTime",
-    "StaffFeedToken",
-    "SurveyResponse",
 ]

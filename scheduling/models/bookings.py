@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models import Func
 from django.utils.translation import gettext_lazy as _
 
+from common.db import PostgresExclusionConstraint
 from outreach.enums import Format
 from outreach.models import PresentationRequest
-from scheduling.db import PostgresExclusionConstraint
 from scheduling.models.people import Presenter
 
 

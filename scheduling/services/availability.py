@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from common.exceptions import DomainError
 from outreach.enums import Format
 from outreach.models import PresentationRequest
 from scheduling.models import Blackout, Booking, BusyInterval, Presenter
@@ -29,15 +30,14 @@ MSG_BLACKOUT = _("%(presenter)s is unavailable from %(start)s to %(end)s%(reason
 MSG_CLOSURE = _("The program is closed from %(start)s to %(end)s%(reason)s.")
 
 
-class BookingConflict(Exception):
+class BookingConflict(DomainError):
     """The time collides with another booking, a blackout or a closure."""
 
     code = "booking_conflict"
 
     def __init__(self, messages: list[str]):
-        super().__init__(" ".join(messages))
+        super().__init__(" ".join(str(m) for m in messages))
         self.messages = messages
-        self.message = " ".join(messages)
 
 
 @dataclass(frozen=True)

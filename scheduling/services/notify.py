@@ -12,6 +12,7 @@ import smtplib
 from datetime import timedelta
 from functools import partial
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -21,11 +22,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError as BrokerError
 
+from common.exceptions import DomainError
 from outreach.models import PresentationRequest
 from scheduling.invites import CANCEL, REQUEST, invite_calendar, invite_restamp
 from scheduling.models import Booking, Notification, NotificationKind, NotificationStatus, Presenter, Proposal
+from scheduling.selectors import REMINDER_WINDOWS, bookings_due_for_reminder
 
 logger = logging.getLogger(__name__)
+
+MSG_NOT_FAILED = _("Only a notification that failed can be sent again.")
 
 # After this many failed attempts a row is marked failed and left for staff to resend.
 MAX_ATTEMPTS = 10
@@ -53,6 +58,12 @@ SUBJECTS = {
     Kind.THANK_YOU: _("Thank you for hosting %(title)s"),
     Kind.EVALUATION_REMINDER: _("Two minutes for us? How %(title)s went"),
 }
+
+
+class NotificationNotFailed(DomainError):
+    """Only a notification that failed can be sent again."""
+
+    code = "invalid_transition"
 
 
 class TemporaryDeliveryError(Exception):
@@ -126,8 +137,6 @@ def notification_queue(
 
 def notification_enqueue(*, notification_id: int) -> bool:
     """Hand a notification to the worker. Returns False, leaving the row pending, if the broker is down."""
-    from scheduling.tasks import send_notification
-
     try:
         send_notification.delay(notification_id)
     except (BrokerError, OSError) as exc:
@@ -207,13 +216,37 @@ def notification_mark_failed(*, notification_id: int, error: str) -> None:
     )
 
 
+@shared_task(
+    name="scheduling.send_notification",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(TemporaryDeliveryError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def send_notification(notification_id: int) -> None:
+    """The worker's side of the outbox: deliver one row (kept beside the service it runs)."""
+    try:
+        notification_deliver(notification_id=notification_id)
+    except TemporaryDeliveryError:
+        raise
+    except Exception as exc:
+        notification_mark_failed(notification_id=notification_id, error=f"{type(exc).__name__}: {exc}")
+        raise
+
+
 def notification_resend(*, notification: Notification) -> Notification:
-    """Put a failed notification back in the queue (staff's "resend")."""
+    """Put a failed notification back in the queue (staff's "resend").
+
+    Raises NotificationNotFailed for one that is pending or sent: only a failure is sent again.
+    """
     updated = Notification.objects.filter(pk=notification.pk, status=NotificationStatus.FAILED).update(
         status=NotificationStatus.PENDING, attempts=0, last_error=""
     )
-    if updated:
-        transaction.on_commit(partial(notification_enqueue, notification_id=notification.pk))
+    if not updated:
+        raise NotificationNotFailed(MSG_NOT_FAILED)
+    transaction.on_commit(partial(notification_enqueue, notification_id=notification.pk))
     notification.refresh_from_db()
     return notification
 
@@ -327,8 +360,6 @@ def booking_reminder_notify(*, booking: Booking, kind: str) -> None:
 @transaction.atomic
 def reminders_queue_due() -> int:
     """Queue every reminder that is due and not yet sent; safe to run as often as wanted."""
-    from scheduling.selectors import REMINDER_WINDOWS, bookings_due_for_reminder
-
     queued = 0
     for kind in REMINDER_WINDOWS:
         for booking in bookings_due_for_reminder(kind=kind):

@@ -18,10 +18,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.exceptions import DomainError
 from outreach.enums import Format, RequestStatus
 from outreach.models import PresentationRequest
-from scheduling.models import AuditEntry, Booking, BusyInterval, Presenter, Proposal, ProposalState, ProposedTime
+from scheduling.models import Booking, BusyInterval, Presenter, Proposal, ProposalState, ProposedTime
+from scheduling.selectors import requests_due_to_expire
 from scheduling.services import notify
+from scheduling.services.audit import audit_record
 from scheduling.services.availability import BookingConflict, booking_conflicts, busy_spans
 
 MSG_TRANSITION_REFUSED = _("This request is %(status)s, so it cannot be %(action)s.")
@@ -64,14 +67,10 @@ ACTION_PAST = {
 }
 
 
-class TransitionError(Exception):
+class TransitionError(DomainError):
     """A transition that the request's current status does not allow."""
 
     code = "invalid_transition"
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = str(message)
 
 
 @dataclass
@@ -92,20 +91,6 @@ class Plan:
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def audit_record(
-    *,
-    request: PresentationRequest,
-    actor: str,
-    action: str,
-    from_status: str,
-    by: AbstractBaseUser | None = None,
-    note: str = "",
-) -> AuditEntry:
-    return AuditEntry.objects.create(
-        request=request, by=by, actor=actor, action=action, from_status=from_status, to_status=request.status, note=note
-    )
 
 
 def _locked(request: PresentationRequest) -> PresentationRequest:
@@ -464,8 +449,6 @@ def request_expire(*, request: PresentationRequest) -> PresentationRequest:
 
 def requests_expire_due() -> int:
     """Expire every submitted request with no time left; returns how many."""
-    from scheduling.selectors import requests_due_to_expire
-
     expired = 0
     for request in requests_due_to_expire():
         try:

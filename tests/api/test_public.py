@@ -8,8 +8,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from common.validators import MSG_PHONE_INVALID, MSG_ZIP_INVALID
 from outreach.enums import RequestStatus
-from outreach.forms import MSG_PHONE_INVALID, MSG_ZIP_INVALID
 from outreach.models import PresentationRequest
 from outreach.services import (
     MSG_FORMAT_NOT_OFFERED,
@@ -19,7 +19,7 @@ from outreach.services import (
     MSG_WINDOWS_REQUIRED,
     MSG_WINDOWS_TOO_MANY,
 )
-from outreach.views import MSG_RATE_LIMITED, MSG_SPAM
+from outreach.throttling import MSG_RATE_LIMITED, MSG_SPAM
 from scheduling.models import Booking
 from scheduling.services.review import MSG_CANCEL_TOO_LATE, MSG_TRANSITION_REFUSED, Plan, request_approve
 from tests.api.conftest import request_body

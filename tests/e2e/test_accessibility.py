@@ -9,10 +9,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from calendars.services import staff_feed_token_rotate
+from outcomes import links as outcome_links
 from outreach.enums import Format
 from scheduling.models import Booking, Presenter
-from scheduling.services import outcomes, review
-from scheduling.services.feed_tokens import staff_feed_token_rotate
+from scheduling.services import review
 from scheduling.services.review import Plan
 from tests.e2e.conftest import STAFF_PASSWORD, WIDTHS, page_problems, sign_in
 from tests.factories import (
@@ -129,7 +130,7 @@ def test_public_pages_in_every_state_have_no_axe_violations(page, site):
     for state in ("submitted", "proposed", "scheduled", "cancelled", "declined", "withdrawn", "completed"):
         audit.check(f"status-{state}", f"/requests/{site[state].token}/")
 
-    evaluation = path_of(outcomes.evaluation_url(booking=site["completed_booking"]))
+    evaluation = path_of(outcome_links.evaluation_url(booking=site["completed_booking"]))
     audit.check("evaluation", evaluation)
     page.get_by_role("button", name="Send my answers").click()
     audit.check("evaluation-errors")
@@ -141,7 +142,7 @@ def test_public_pages_in_every_state_have_no_axe_violations(page, site):
     expect(page.locator("#evaluation-answers")).to_be_visible()
     audit.check("evaluation-answered")
 
-    survey = path_of(outcomes.survey_url(booking=site["presented_booking"]))
+    survey = path_of(outcome_links.survey_url(booking=site["presented_booking"]))
     audit.check("survey", survey)
     page.get_by_role("button", name="Send").click()
     audit.check("survey-errors")
@@ -151,8 +152,8 @@ def test_public_pages_in_every_state_have_no_axe_violations(page, site):
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you!")
     audit.check("survey-thanks")
-    audit.check("survey-not-yet", path_of(outcomes.survey_url(booking=site["scheduled_booking"])))
-    audit.check("survey-closed", path_of(outcomes.survey_url(booking=site["cancelled_booking"])))
+    audit.check("survey-not-yet", path_of(outcome_links.survey_url(booking=site["scheduled_booking"])))
+    audit.check("survey-closed", path_of(outcome_links.survey_url(booking=site["cancelled_booking"])))
 
     audit.check("login", "/accounts/login/")
     page.get_by_label("Username").fill("sam")
@@ -251,8 +252,12 @@ def test_form_fields_have_labels_and_errors_are_tied_to_them(page, site, staff_u
     invalid = page.locator("[aria-invalid=true]")
     assert invalid.count() == 14  # 12 inputs and the two radio buttons of the format
     for index in range(invalid.count()):
-        described_by = invalid.nth(index).get_attribute("aria-describedby").split()
-        assert page.locator(f"#{described_by[0]}").get_attribute("class") == "error"
+        # An input names its help text and its error; a radio button's group (the fieldset) names the error.
+        described_by = invalid.nth(index).evaluate(
+            "el => (el.getAttribute('aria-describedby') || el.closest('fieldset').getAttribute('aria-describedby'))"
+        )
+        classes = [page.locator(f"#{element_id}").get_attribute("class") for element_id in described_by.split()]
+        assert classes[-1] == "error"
 
     sign_in(page, "sam", STAFF_PASSWORD)
     page.goto(page.base + f"/staff/requests/{site['submitted'].pk}/")
@@ -262,6 +267,6 @@ def test_form_fields_have_labels_and_errors_are_tied_to_them(page, site, staff_u
     reason = page.locator("#decline").get_by_label("Reason")
     assert (reason.get_attribute("aria-invalid"), reason.get_attribute("aria-describedby")) == (
         "true",
-        "id_decline-reason_error id_decline-reason_helptext",
+        "id_decline-reason_helptext id_decline-reason_error",
     )
     assert page.evaluate(ERRORS_NOT_TIED) == []

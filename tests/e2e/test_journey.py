@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from outreach.enums import Format
 from scheduling.models import Presenter
 from scheduling.services import review
-from scheduling.views import MSG_APPROVED
+from scheduling.views.staff import MSG_APPROVED
 from tests.e2e.conftest import STAFF_PASSWORD, check_page, sign_in
 from tests.factories import (
     AudienceFactory,

@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from outreach.forms import MSG_PHONE_INVALID, MSG_WINDOW_INCOMPLETE, MSG_ZIP_INVALID, RequestForm
+from common.validators import MSG_PHONE_INVALID, MSG_ZIP_INVALID
+from outreach.forms import MSG_WINDOW_INCOMPLETE, RequestForm
 from outreach.services import (
     MSG_AUDIENCE_SIZE,
     MSG_PLATFORM_REQUIRED,

@@ -14,7 +14,8 @@ from django.urls import reverse
 from outreach.enums import RequestStatus
 from outreach.models import PresentationRequest
 from outreach.services import MSG_AUDIENCE_SIZE, MSG_WINDOW_TOO_SOON
-from outreach.views import MSG_RATE_LIMITED, MSG_SPAM, MSG_WITHDRAWN
+from outreach.throttling import MSG_RATE_LIMITED, MSG_SPAM
+from outreach.views import MSG_WITHDRAWN
 from scheduling.models import AuditEntry, Notification
 from tests.factories import (
     CENTRAL,

@@ -18,8 +18,8 @@ from scheduling.services.notify import (
     TemporaryDeliveryError,
     notification_deliver,
     notifications_requeue_pending,
+    send_notification,
 )
-from scheduling.tasks import send_notification
 
 pytestmark = pytest.mark.django_db
 

@@ -18,13 +18,13 @@ from scheduling.models import AuditEntry, Booking, Notification, NotificationKin
 from scheduling.models.bookings import ProposalState
 from scheduling.services import review
 from scheduling.services.availability import BookingConflict, booking_conflicts
-from scheduling.views import (
+from scheduling.services.notify import MSG_NOT_FAILED
+from scheduling.views.staff import (
     MSG_APPROVED,
     MSG_CALENDAR_RANGE,
     MSG_CANCELLED,
     MSG_COMPLETED,
     MSG_DECLINED,
-    MSG_NOT_FAILED,
     MSG_PROPOSED,
     MSG_RESCHEDULED,
     MSG_RESENT,
@@ -1003,20 +1003,20 @@ def admin_client_logged_in(django_user_model):
 @pytest.mark.parametrize(
     "model",
     [
-        "presenter",
-        "blackout",
-        "booking",
-        "proposal",
-        "auditentry",
-        "notification",
-        "busyinterval",
-        "stafffeedtoken",
-        "hostevaluation",
-        "surveyresponse",
+        "scheduling/presenter",
+        "scheduling/blackout",
+        "scheduling/booking",
+        "scheduling/proposal",
+        "scheduling/auditentry",
+        "scheduling/notification",
+        "scheduling/busyinterval",
+        "calendars/stafffeedtoken",
+        "outcomes/hostevaluation",
+        "outcomes/surveyresponse",
     ],
 )
 def test_admin_lists_every_scheduling_model(admin_client_logged_in, model):
-    assert admin_client_logged_in.get(f"/admin/scheduling/{model}/").status_code == 200
+    assert admin_client_logged_in.get(f"/admin/{model}/").status_code == 200
 
 
 def test_admin_booking_is_read_only(admin_client_logged_in, staff_user, submitted, lead):

@@ -1,0 +1,286 @@
+"""The iCalendar text of the feeds and of a requester's own booking, and links to calendar services.
+
+Events carry the invites' UID and SEQUENCE (scheduling.ical.event_new), so an invitee who also
+subscribes sees one event; times are UTC. DTSTAMP and LAST-MODIFIED come from the stored change
+time (Booking.updated_at), so the body is byte-identical while nothing changes. Escaping and line
+folding are the icalendar library's; control characters iCalendar cannot carry are dropped first.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from icalendar import Calendar, Event, vDuration
+
+from calendars.selectors import PUBLIC, STAFF, Feed, co_presenter_names, feed_bookings, pending_windows
+from outreach.enums import COUNTY_CHOICES, OUTSIDE_MINNESOTA, Format
+from outreach.models import Presentation, PresentationRequest, RequestWindow
+from scheduling.ical import booking_location, calendar_new, event_new, utc
+from scheduling.models import Booking
+
+REFRESH_INTERVAL = timedelta(hours=1)
+PRIVATE_PRESENTATION = _("Private presentation")
+CANCELLED_PREFIX = _("Cancelled: ")
+PENDING_PREFIX = _("Pending request: ")
+
+_COUNTY_NAMES = dict(COUNTY_CHOICES)
+# C0 controls other than TAB and LF cannot appear in iCalendar text; CR becomes LF.
+_CONTROLS = {code: None for code in [*range(0, 9), 11, 12, *range(14, 32), 127]} | {13: "\n"}
+
+
+def _text(value: str) -> str:
+    """User text without the control characters iCalendar cannot carry (the library escapes the rest)."""
+    return value.replace("\r\n", "\n").translate(_CONTROLS)
+
+
+def public_organization(request: PresentationRequest) -> str:
+    """The organization's name if the requester agreed to a public listing, else 'Private presentation'."""
+    return request.organization_name if request.may_list_publicly else str(PRIVATE_PRESENTATION)
+
+
+def public_place(request: PresentationRequest) -> str:
+    """City and county, the only place the public sees ('Northfield, Rice County')."""
+    if request.county == OUTSIDE_MINNESOTA:
+        return f"{request.city} ({_COUNTY_NAMES[OUTSIDE_MINNESOTA]})"
+    return f"{request.city}, {_COUNTY_NAMES.get(request.county, request.county)} County"
+
+
+# A number that cannot occur in the URL otherwise: reverse() once, then format the pk in.
+_PK_MARK = 987654321
+
+
+@dataclass
+class _Texts:
+    """Labels and links resolved once per calendar rather than once per event.
+
+    Translating a lazy label and reverse() cost as much as the rest of an event's text.
+    """
+
+    formats: dict[str, str]
+    private: str
+    cancelled: str
+    pending: str
+    staff_page: str  # with {pk}
+    presentation_pages: dict[str, str]
+
+    @classmethod
+    def resolve(cls) -> "_Texts":
+        staff_page = reverse("staff:request_detail", args=[_PK_MARK]).replace(str(_PK_MARK), "{pk}")
+        return cls(
+            formats={value: str(label) for value, label in Format.choices},
+            private=str(PRIVATE_PRESENTATION),
+            cancelled=str(CANCELLED_PREFIX),
+            pending=str(PENDING_PREFIX),
+            staff_page=settings.SITE_URL + staff_page,
+            presentation_pages={},
+        )
+
+    def presentation_page(self, presentation: Presentation) -> str:
+        url = self.presentation_pages.get(presentation.slug)
+        if url is None:
+            url = self.presentation_pages[presentation.slug] = settings.SITE_URL + presentation.get_absolute_url()
+        return url
+
+    def summary(self, booking: Booking, text: str) -> str:
+        return _text(f"{self.cancelled}{text}" if booking.cancelled_at else text)
+
+
+def _public_event(booking: Booking, texts: _Texts) -> Event:
+    request = booking.request
+    presentation = request.presentation
+    organization = request.organization_name if request.may_list_publicly else texts.private
+    lines = [presentation.summary, f"Format: {texts.formats[booking.format]}"]
+    if request.may_list_publicly and request.is_open_to_public:
+        lines.append("Open to the public.")
+    return event_new(
+        booking=booking,
+        summary=texts.summary(booking, f"{presentation.title} – {organization}"),
+        stamp=booking.updated_at,
+        last_modified=booking.updated_at,
+        location=_text(public_place(request)),
+        description=_text("\n".join(lines)),
+        url=texts.presentation_page(presentation),
+    )
+
+
+def _logistics(booking: Booking, texts: _Texts, *, co_presenters: list[str], staff: bool) -> str:
+    request = booking.request
+    contact = [request.contact_name, request.contact_role, request.contact_email, request.contact_phone]
+    audience = f"{booking.audience_name}, about {request.audience_size} people"
+    lines = [
+        f"Reference: {request.reference}",
+        f"Presentation: {request.presentation.title}",
+        f"Organization: {request.organization_name}",
+        f"Contact: {', '.join(part for part in contact if part)}",
+        f"Audience: {audience}" + (f" ({request.age_range})" if request.age_range else ""),
+        f"Language: {booking.language_name}",
+        f"Format: {texts.formats[booking.format]}",
+        f"Where: {booking_location(booking)}",
+        f"Presenters: {', '.join([booking.lead_name, *co_presenters])}",
+    ]
+    if request.accessibility_needs:
+        lines.append(f"Accessibility or interpreter needs: {request.accessibility_needs}")
+    if request.notes:
+        lines.append(f"Notes: {request.notes}")
+    if staff:
+        lines.append(f"Staff page: {texts.staff_page.format(pk=request.pk)}")
+    return "\n".join(lines)
+
+
+def _private_event(booking: Booking, texts: _Texts, *, co_presenters: list[str], staff: bool) -> Event:
+    request = booking.request
+    return event_new(
+        booking=booking,
+        summary=texts.summary(booking, f"{request.presentation.title} – {request.organization_name}"),
+        stamp=booking.updated_at,
+        last_modified=booking.updated_at,
+        location=_text(booking_location(booking)),
+        description=_text(_logistics(booking, texts, co_presenters=co_presenters, staff=staff)),
+        url=settings.SITE_URL + "/",
+    )
+
+
+def _window_uid(window: RequestWindow) -> str:
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "outreach.invalid"
+    return f"request-{window.request.reference}-window-{window.position}@{host}"
+
+
+def _window_event(window: RequestWindow, texts: _Texts) -> Event:
+    """A pending request's preferred window: TENTATIVE and not blocking time."""
+    request = window.request
+    staff_page = texts.staff_page.format(pk=request.pk)
+    lines = [
+        f"Reference: {request.reference} (preferred time {window.position})",
+        f"Organization: {request.organization_name}, {public_place(request)}",
+        f"Audience: {request.audience.name}, about {request.audience_size} people",
+        f"Decide: {staff_page}",
+    ]
+    event = Event()
+    event.add("uid", _window_uid(window))
+    event.add("sequence", 0)
+    event.add("dtstamp", utc(request.status_changed_at))
+    event.add("last-modified", utc(request.status_changed_at))
+    event.add("dtstart", utc(window.start))
+    event.add("dtend", utc(window.end))
+    event.add("summary", _text(f"{texts.pending}{request.presentation.title} – {request.organization_name}"))
+    event.add("status", "TENTATIVE")
+    event.add("description", _text("\n".join(lines)))
+    event.add("url", staff_page)
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def feed_calendar_new(*, name: str) -> Calendar:
+    """An empty published calendar: name, time zone for display, and a one-hour refresh hint."""
+    cal = calendar_new(method="PUBLISH", name=name)
+    cal.add("x-wr-timezone", settings.TIME_ZONE)
+    cal.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
+    return cal
+
+
+def feed_calendar(*, feed: Feed, now: datetime) -> bytes:
+    """The feed's iCalendar text at ``now``: one to three queries whatever the number of events."""
+    cal = feed_calendar_new(name=feed.name)
+    texts = _Texts.resolve()
+    if feed.kind == PUBLIC:
+        for booking in feed_bookings(feed=feed, now=now):
+            cal.add_component(_public_event(booking, texts))
+    else:
+        staff = feed.kind == STAFF
+        co_presenters = co_presenter_names(feed=feed, now=now)
+        for booking in feed_bookings(feed=feed, now=now):
+            cal.add_component(
+                _private_event(booking, texts, co_presenters=co_presenters.get(booking.pk, []), staff=staff)
+            )
+        if staff and feed.tentative:
+            for window in pending_windows(now=now):
+                cal.add_component(_window_event(window, texts))
+    return cal.to_ical()
+
+
+# --- The requester's own booking ---------------------------------------------------------------
+
+
+def _requester_summary(booking: Booking) -> str:
+    return f"{booking.request.presentation.title} – {booking.request.organization_name}"
+
+
+def _requester_details(booking: Booking, *, status_url: str) -> str:
+    return "\n".join(
+        [
+            f"Presentation: {booking.request.presentation.title}",
+            f"Where: {booking_location(booking)}",
+            f"Presenters: {', '.join(p.name for p in booking.presenters())}",
+            f"Request status: {status_url}",
+        ]
+    )
+
+
+def booking_calendar(*, booking: Booking, status_url: str) -> bytes:
+    """One booking as a calendar to import; same UID and SEQUENCE as the invites the requester got."""
+    cal = calendar_new(method="PUBLISH")
+    cal.add_component(
+        event_new(
+            booking=booking,
+            summary=_text(_requester_summary(booking)),
+            stamp=booking.updated_at,
+            last_modified=booking.updated_at,
+            location=_text(booking_location(booking)),
+            description=_text(_requester_details(booking, status_url=status_url)),
+            url=status_url,
+        )
+    )
+    return cal.to_ical()
+
+
+def booking_add_links(*, booking: Booking, status_url: str) -> dict[str, str]:
+    """Links that open Google Calendar's and Outlook.com's new-event form filled in with the booking."""
+    start, end = utc(booking.start), utc(booking.end)
+    summary = _requester_summary(booking)
+    location = booking_location(booking)
+    details = _requester_details(booking, status_url=status_url)
+    google = {
+        "action": "TEMPLATE",
+        "text": summary,
+        "dates": f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}",
+        "details": details,
+        "location": location,
+    }
+    outlook = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": summary,
+        "startdt": f"{start:%Y-%m-%dT%H:%M:%SZ}",
+        "enddt": f"{end:%Y-%m-%dT%H:%M:%SZ}",
+        "body": details,
+        "location": location,
+    }
+    return {
+        "google": "https://calendar.google.com/calendar/render?" + urlencode(google),
+        "outlook": "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(outlook),
+    }
+
+
+def presenter_feed_url(token: str) -> str:
+    """A presenter's private feed, as an absolute link."""
+    return settings.SITE_URL + reverse("calendars:presenter", kwargs={"token": token})
+
+
+def staff_feed_url(token: str) -> str:
+    """A staff user's private feed, as an absolute link."""
+    return settings.SITE_URL + reverse("calendars:staff", kwargs={"token": token})
+
+
+def feed_subscribe_links(*, https_url: str, name: str) -> dict[str, str]:
+    """A feed's address as https://, webcal:// and Google's and Outlook.com's subscribe links."""
+    webcal = "webcal://" + https_url.split("://", 1)[-1]
+    return {
+        "https": https_url,
+        "webcal": webcal,
+        "google": "https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal}),
+        "outlook": "https://outlook.live.com/calendar/0/addfromweb?" + urlencode({"url": https_url, "name": name}),
+    }

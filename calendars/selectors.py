@@ -1,0 +1,254 @@
+"""Calendar feeds people subscribe to: which events each holds, and its version (the reads).
+
+- public: upcoming presentations with no personal data (organization named only with consent);
+- presenter: one presenter's bookings with full logistics;
+- staff: every booking with full logistics, and on request pending requests' windows (TENTATIVE).
+
+A cancelled booking stays in a feed, STATUS:CANCELLED, for CANCELLED_KEPT, so that subscribed
+calendars drop it; private feeds keep PRIVATE_HISTORY of past bookings; the public one shows
+what is still to come. calendars.builders writes the iCalendar text.
+
+``feed_version`` answers from one aggregate query (two with pending windows) what a conditional
+GET by ETag needs; only when that does not match are the events loaded (a constant number of
+queries) and written.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+
+from calendars.models import StaffFeedToken
+from common.links import token_hash, token_is_well_formed
+from outreach.enums import RequestStatus
+from outreach.models import PresentationRequest, RequestWindow
+from scheduling.ical import utc
+from scheduling.models import Booking, Presenter
+
+PUBLIC, PRESENTER, STAFF = "public", "presenter", "staff"
+# Part of every ETag: change it when the feeds' text changes, so that clients fetch it again.
+FEED_FORMAT = "1"
+CANCELLED_KEPT = timedelta(days=30)
+PRIVATE_HISTORY = timedelta(days=90)
+
+NAME_PUBLIC = _("%(organization)s: presentations")
+NAME_PRESENTER = _("%(program)s: %(presenter)s")
+NAME_STAFF = _("%(program)s: all bookings")
+NAME_STAFF_TENTATIVE = _("%(program)s: all bookings and pending requests")
+
+# What the public feed and /events/ load: nothing else of a request is read, so nothing else can leak.
+PUBLIC_FIELDS = (
+    "request",
+    "request__presentation",
+    "uid",
+    "sequence",
+    "start",
+    "end",
+    "format",
+    "updated_at",
+    "cancelled_at",
+    "request__organization_name",
+    "request__may_list_publicly",
+    "request__is_open_to_public",
+    "request__city",
+    "request__county",
+    "request__presentation__title",
+    "request__presentation__slug",
+    "request__presentation__summary",
+)
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed: its kind, the presenter of a presenter feed, and whether pending windows are wanted."""
+
+    kind: str
+    presenter: Presenter | None = None
+    tentative: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.presenter.pk if self.presenter else ''}:{int(self.tentative)}"
+
+    @property
+    def name(self) -> str:
+        program = settings.PROGRAM_NAME
+        if self.kind == PUBLIC:
+            return str(NAME_PUBLIC % {"organization": settings.ORGANIZATION_NAME})
+        if self.kind == PRESENTER:
+            return str(NAME_PRESENTER % {"program": program, "presenter": self.presenter.name})
+        return str((NAME_STAFF_TENTATIVE if self.tentative else NAME_STAFF) % {"program": program})
+
+
+@dataclass(frozen=True)
+class FeedVersion:
+    etag: str  # quoted, strong
+    changed: datetime | None  # the latest change to an event in the feed; None for an empty feed
+
+
+# --- Tokens ----------------------------------------------------------------------------------
+
+
+def presenter_by_feed_token(*, token: str) -> Presenter | None:
+    """The active presenter whose current feed token this is, or None (unknown, rotated, inactive)."""
+    if not token_is_well_formed(token):
+        return None
+    return Presenter.objects.filter(feed_token_hash=token_hash(token), is_active=True).first()
+
+
+def staff_feed_token_is_live(*, token: str) -> bool:
+    """Whether this is the live staff feed token of an active staff user (revoked, rotated: no)."""
+    if not token_is_well_formed(token):
+        return False
+    return StaffFeedToken.objects.filter(
+        token_hash=token_hash(token), revoked_at__isnull=True, user__is_active=True, user__is_staff=True
+    ).exists()
+
+
+def staff_feed_token_live(*, user: AbstractBaseUser) -> StaffFeedToken | None:
+    return StaffFeedToken.objects.filter(user=user, revoked_at__isnull=True).first()
+
+
+def presenters_for_feed_tokens() -> QuerySet[Presenter]:
+    """Every presenter, active first, for the staff page that rotates their feed tokens."""
+    return Presenter.objects.only("name", "email", "is_active", "feed_token_hash").order_by("-is_active", "name")
+
+
+# --- Which events a feed holds, and its version ----------------------------------------------
+
+
+def _since(feed: Feed, now: datetime) -> datetime:
+    return now if feed.kind == PUBLIC else now - PRIVATE_HISTORY
+
+
+def _holds(feed: Feed, now: datetime) -> Q:
+    return Q(end__gt=_since(feed, now)) & (Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=now - CANCELLED_KEPT))
+
+
+def _scope(feed: Feed) -> QuerySet[Booking]:
+    bookings = Booking.objects.all()
+    if feed.kind == PRESENTER:
+        co_presenting = Booking.co_presenters.through.objects.filter(presenter_id=feed.presenter.pk)
+        bookings = bookings.filter(
+            Q(lead_presenter_id=feed.presenter.pk) | Q(pk__in=co_presenting.values("booking_id"))
+        )
+    return bookings
+
+
+def feed_version(*, feed: Feed, now: datetime) -> FeedVersion:
+    """The feed's ETag, from one aggregate query (two with pending windows): all a 304 needs.
+
+    The ETag covers which events are in (their count and the sum of their ids: the window
+    moves with time), their SEQUENCEs, and their latest stored change: the booking's (every
+    change made through the lifecycle service moves it), and that of the request, the
+    presentation and the lead presenter whose text the events show (an admin correction).
+    """
+    since = _since(feed, now)
+    row = (
+        _scope(feed)
+        .filter(_holds(feed, now))
+        .aggregate(
+            count=Count("pk"),
+            ids=Sum("pk"),
+            sequences=Sum("sequence"),
+            changed=Max("updated_at"),
+            request_changed=Max("request__updated_at"),
+            presentation_changed=Max("request__presentation__updated_at"),
+            presenter_changed=Max("lead_presenter__updated_at"),
+        )
+    )
+    parts = [FEED_FORMAT, settings.SITE_URL, feed.key, feed.name, row["count"], row["ids"], row["sequences"]]
+    changes = [row["changed"], row["request_changed"], row["presentation_changed"], row["presenter_changed"]]
+    if feed.tentative:
+        pending = Q(request__status=RequestStatus.SUBMITTED)
+        windows = RequestWindow.objects.filter(end__gt=since).aggregate(
+            count=Count("pk", filter=pending),
+            ids=Sum("pk", filter=pending),
+            # Any status: a request leaving SUBMITTED takes its windows out of the feed.
+            changed=Max("request__status_changed_at"),
+        )
+        parts += [windows["count"], windows["ids"]]
+        changes.append(windows["changed"])
+    known = [utc(moment) for moment in changes if moment is not None]
+    parts += [moment.isoformat() for moment in known]
+    digest = hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:40]
+    return FeedVersion(etag=f'"{digest}"', changed=max(known) if known else None)
+
+
+def feed_last_modified(*, feed: Feed, now: datetime, version: FeedVersion) -> datetime | None:
+    """When the feed last changed: a change to one of its events, or an event leaving it.
+
+    An event leaves when its end passes the window or its cancellation grows older than
+    CANCELLED_KEPT; counting that moment keeps an If-Modified-Since from being answered 304
+    after an event dropped out. One more query, run only for a 200 or an If-Modified-Since.
+    None for a feed that holds nothing (then only the ETag validates).
+    """
+    if version.changed is None:
+        return None
+    since = _since(feed, now)
+    row = _scope(feed).aggregate(
+        ended=Max("end", filter=Q(end__lte=since)),
+        dropped=Max("cancelled_at", filter=Q(cancelled_at__lte=now - CANCELLED_KEPT)),
+    )
+    moments = [version.changed, row["ended"] and row["ended"] + (now - since)]
+    moments.append(row["dropped"] and row["dropped"] + CANCELLED_KEPT)
+    if feed.tentative:
+        windows = RequestWindow.objects.filter(request__status=RequestStatus.SUBMITTED, end__lte=since)
+        ended = windows.aggregate(ended=Max("end"))["ended"]
+        moments.append(ended and ended + (now - since))
+    return max(utc(moment) for moment in moments if moment is not None)
+
+
+def feed_bookings(*, feed: Feed, now: datetime) -> QuerySet[Booking]:
+    """The bookings in ``feed`` at ``now``, by start, with what their events show loaded up front.
+
+    Private feeds read the audience's, the language's and the lead presenter's names as
+    annotations rather than as related objects: a third of the model instances to build.
+    """
+    bookings = _scope(feed).filter(_holds(feed, now)).order_by("start", "pk")
+    if feed.kind == PUBLIC:
+        return bookings.select_related("request__presentation").only(*PUBLIC_FIELDS)
+    return bookings.select_related("request__presentation").annotate(
+        audience_name=F("request__audience__name"),
+        language_name=F("request__language__name"),
+        lead_name=F("lead_presenter__name"),
+    )
+
+
+def co_presenter_names(*, feed: Feed, now: datetime) -> dict[int, list[str]]:
+    """Booking id -> its co-presenters' names, by name, for the bookings in ``feed`` (one query)."""
+    in_feed = _scope(feed).filter(_holds(feed, now)).values("pk")
+    names: dict[int, list[str]] = {}
+    rows = (
+        Booking.co_presenters.through.objects.filter(booking_id__in=in_feed)
+        .order_by("presenter__name", "presenter_id")
+        .values_list("booking_id", "presenter__name")
+    )
+    for booking_id, name in rows:
+        names.setdefault(booking_id, []).append(name)
+    return names
+
+
+def pending_windows(*, now: datetime) -> QuerySet[RequestWindow]:
+    """Preferred windows of requests still waiting for a decision, within the private feeds' window."""
+    return (
+        RequestWindow.objects.filter(request__status=RequestStatus.SUBMITTED, end__gt=now - PRIVATE_HISTORY)
+        .select_related("request__presentation", "request__audience")
+        .order_by("start", "pk")
+    )
+
+
+def booking_for_download(*, request: PresentationRequest) -> Booking | None:
+    """The request's booking, if it is scheduled (not cancelled, not completed), for its .ics download."""
+    if request.status != RequestStatus.SCHEDULED:
+        return None
+    return (
+        Booking.objects.select_related("request__presentation", "lead_presenter")
+        .prefetch_related("co_presenters")
+        .filter(request=request, cancelled_at__isnull=True)
+        .first()
+    )

@@ -1,0 +1,202 @@
+"""Calendar feeds, the public events page, the requester's .ics download and the staff page for feed tokens."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from calendars.builders import (
+    booking_calendar,
+    feed_calendar,
+    feed_subscribe_links,
+    presenter_feed_url,
+    public_organization,
+    public_place,
+    staff_feed_url,
+)
+from calendars.selectors import (
+    PRESENTER,
+    PUBLIC,
+    STAFF,
+    Feed,
+    booking_for_download,
+    feed_bookings,
+    feed_last_modified,
+    feed_version,
+    presenter_by_feed_token,
+    presenters_for_feed_tokens,
+    staff_feed_token_is_live,
+    staff_feed_token_live,
+)
+from calendars.services import (
+    presenter_feed_token_rotate,
+    staff_feed_token_revoke,
+    staff_feed_token_rotate,
+)
+from common.access import staff_required
+from outreach.selectors import request_by_token
+from scheduling.models import Presenter
+
+CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
+PUBLIC_CACHE_CONTROL = "public, max-age=300"
+PRIVATE_CACHE_CONTROL = "private, no-cache"
+MSG_STAFF_TOKEN_REVOKED = _("Your staff feed link is revoked; calendars subscribed to it stop updating.")
+MSG_STAFF_TOKEN_NEW = _("Your new staff feed link is below; the previous one no longer works.")
+MSG_NO_STAFF_TOKEN = _("You had no staff feed link to revoke.")
+
+
+def _feed_response(request: HttpRequest, feed: Feed, *, private: bool) -> HttpResponse:
+    """The feed, or 304 when the client's copy is current, decided before anything is built.
+
+    If-None-Match needs the ETag only (one aggregate query); Last-Modified costs one more
+    query and is computed for an If-Modified-Since or a 200. It is sent (and If-Modified-Since
+    honoured) only once the second of the last change is over: HTTP dates count whole seconds,
+    and a second change within the same second must not be answered 304.
+    """
+    now = timezone.now()
+    version = feed_version(feed=feed, now=now)
+    last_modified = None
+
+    def compute_last_modified() -> int | None:
+        moment = feed_last_modified(feed=feed, now=now, version=version)
+        if moment is None or now - moment < timedelta(seconds=1):
+            return None
+        return int(moment.timestamp())
+
+    by_date = "HTTP_IF_MODIFIED_SINCE" in request.META and "HTTP_IF_NONE_MATCH" not in request.META
+    if by_date:
+        last_modified = compute_last_modified()
+    response = get_conditional_response(request, etag=version.etag, last_modified=last_modified)
+    if response is None:
+        if not by_date:
+            last_modified = compute_last_modified()
+        response = HttpResponse(feed_calendar(feed=feed, now=now), content_type=CALENDAR_CONTENT_TYPE)
+        if last_modified is not None:
+            response.headers["Last-Modified"] = http_date(last_modified)
+    response.headers["ETag"] = version.etag
+    if private:
+        response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        response.headers["Referrer-Policy"] = "no-referrer"
+    else:
+        response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    return response
+
+
+@require_safe
+def public_feed(request: HttpRequest) -> HttpResponse:
+    return _feed_response(request, Feed(kind=PUBLIC), private=False)
+
+
+@require_safe
+def presenter_feed(request: HttpRequest, token: str) -> HttpResponse:
+    presenter = presenter_by_feed_token(token=token)
+    if presenter is None:
+        raise Http404
+    return _feed_response(request, Feed(kind=PRESENTER, presenter=presenter), private=True)
+
+
+@require_safe
+def staff_feed(request: HttpRequest, token: str) -> HttpResponse:
+    if not staff_feed_token_is_live(token=token):
+        raise Http404
+    return _feed_response(request, Feed(kind=STAFF, tentative=request.GET.get("tentative") == "1"), private=True)
+
+
+@require_safe
+def events(request: HttpRequest) -> HttpResponse:
+    """Upcoming public presentations (the public feed as a page), and how to subscribe."""
+    feed = Feed(kind=PUBLIC)
+    rows = [
+        {
+            "booking": booking,
+            "organization": public_organization(booking.request),
+            "place": public_place(booking.request),
+        }
+        for booking in feed_bookings(feed=feed, now=timezone.now())
+    ]
+    links = feed_subscribe_links(https_url=settings.SITE_URL + reverse("calendars:public"), name=feed.name)
+    return render(request, "calendars/events.html", {"rows": rows, "links": links, "feed_name": feed.name})
+
+
+@never_cache
+@require_safe
+def request_event(request: HttpRequest, token: str) -> HttpResponse:
+    """The requester's scheduled presentation as an .ics file to import."""
+    found = request_by_token(token=token)
+    booking = booking_for_download(request=found) if found is not None else None
+    if booking is None:
+        raise Http404
+    response = HttpResponse(
+        booking_calendar(booking=booking, status_url=found.get_status_url()), content_type=CALENDAR_CONTENT_TYPE
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="presentation-{found.reference}.ics"'
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+# --- Staff: feed tokens ------------------------------------------------------------------------
+
+
+def _tokens_page(request: HttpRequest, *, new_presenter: tuple[Presenter, str] | None = None) -> HttpResponse:
+    live = staff_feed_token_live(user=request.user)
+    staff_links = None
+    if live is not None:
+        url = staff_feed_url(live.token)
+        staff_links = {
+            "all": feed_subscribe_links(https_url=url, name=str(Feed(kind=STAFF).name)),
+            "tentative": feed_subscribe_links(
+                https_url=url + "?tentative=1", name=str(Feed(kind=STAFF, tentative=True).name)
+            ),
+        }
+    context = {
+        "live": live,
+        "staff_links": staff_links,
+        "presenters": presenters_for_feed_tokens(),
+        "new_presenter": new_presenter,
+    }
+    return render(request, "calendars/staff_tokens.html", context)
+
+
+@never_cache
+@require_safe
+@staff_required
+def feed_tokens(request: HttpRequest) -> HttpResponse:
+    return _tokens_page(request)
+
+
+@never_cache
+@require_POST
+@staff_required
+def staff_token_rotate(request: HttpRequest) -> HttpResponse:
+    staff_feed_token_rotate(user=request.user)
+    messages.success(request, MSG_STAFF_TOKEN_NEW)
+    return redirect("calendars:tokens")
+
+
+@never_cache
+@require_POST
+@staff_required
+def staff_token_revoke(request: HttpRequest) -> HttpResponse:
+    revoked = staff_feed_token_revoke(user=request.user)
+    messages.success(request, MSG_STAFF_TOKEN_REVOKED if revoked else MSG_NO_STAFF_TOKEN)
+    return redirect("calendars:tokens")
+
+
+@never_cache
+@require_POST
+@staff_required
+def presenter_token_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rotate a presenter's token and show the new link once (it is not stored, so it is not redirected)."""
+    presenter = get_object_or_404(Presenter, pk=pk)
+    token = presenter_feed_token_rotate(presenter=presenter, by=request.user)
+    return _tokens_page(request, new_presenter=(presenter, presenter_feed_url(token)))

@@ -1,0 +1,94 @@
+"""Serializer fields that apply the web forms' input rules, for the API's serializers."""
+
+import re
+from datetime import UTC, datetime
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from common.validators import text_clean
+
+# Datetimes outside this range are refused at the door: no presentation, window or blackout is
+# that far away, and date arithmetic (travel buffers, month boundaries) stays far from its limits.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+MSG_DATETIME_RANGE = _("Give a date between the years 2000 and 2199.")
+MSG_SLUG_INVALID = _("Enter a valid identifier (letters, digits, hyphens and underscores).")
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
+
+
+class StrictStringMixin:
+    """Text fields take JSON strings only (DRF would turn 123 or 1.5 into text)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(StrictStringMixin, serializers.CharField):
+    pass
+
+
+class StrictEmailField(StrictStringMixin, serializers.EmailField):
+    pass
+
+
+class StrictURLField(StrictStringMixin, serializers.URLField):
+    pass
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """JSON integers only (DRF would take "45", 45.0 and true)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, int) or isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false only (DRF would take "yes", 1 and "on")."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class CleanCharField(StrictCharField):
+    """common.forms.CleanCharField for the API: control characters removed, a single line's runs of
+    whitespace collapsed, a multi-line text's line breaks kept; then the length is checked."""
+
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = text_clean(super().to_internal_value(data), multiline=self.multiline)
+        if value == "" and not self.allow_blank:
+            self.fail("blank")
+        return value
+
+
+class BoundedDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 datetime between 2000 and 2199; without an offset it is read in the site's time zone."""
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        if not EARLIEST <= moment < LATEST:
+            raise serializers.ValidationError(str(MSG_DATETIME_RANGE))
+        return moment
+
+
+class CatalogSlugField(serializers.SlugRelatedField):
+    """A catalog entry (presentation, audience, language) by its slug or code.
+
+    The value's form is checked before the database is asked, so odd input (NUL bytes, very long
+    strings) is a 400, never a database error.
+    """
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not _SLUG.match(data):
+            raise serializers.ValidationError(str(MSG_SLUG_INVALID))
+        return super().to_internal_value(data)

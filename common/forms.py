@@ -1,0 +1,35 @@
+"""The base of every form people fill in: an error summary that links to each field, and a text
+field that keeps control characters out. Django writes ``aria-describedby`` for help texts and
+errors itself; ``common/_field.html`` renders the ids it points to."""
+
+from django import forms
+
+from common.validators import text_clean
+
+
+class AccessibleForm(forms.Form):
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(input id, label, message) for every error, in the order of the form, for the summary."""
+        items = [("", "", message) for message in self.non_field_errors()]
+        for bound in self:
+            # A group of radio buttons or checkboxes has no single input: link to its first one.
+            target = bound.id_for_label or (f"{bound.auto_id}_0" if bound.auto_id else "")
+            for message in bound.errors:
+                items.append((target, self.summary_label(bound), message))
+        return items
+
+    def summary_label(self, bound) -> str:
+        return str(bound.label)
+
+
+class CleanCharField(forms.CharField):
+    """A CharField that strips control characters (single-line fields also lose line breaks)."""
+
+    def __init__(self, *args, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        if multiline:
+            kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        return text_clean(super().to_python(value), multiline=self.multiline)

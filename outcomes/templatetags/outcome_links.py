@@ -1,0 +1,46 @@
+"""Template tags for the outcome links (host evaluation, audience survey and its QR code) and report cells.
+
+They compute the links from the booking alone (no query), so they are safe in lists and emails.
+"""
+
+from django import template
+from django.urls import reverse
+
+from outcomes import links
+from scheduling.models import Booking
+
+register = template.Library()
+
+
+@register.simple_tag
+def evaluation_url(booking: Booking) -> str:
+    """The host's private evaluation link (absolute, for emails)."""
+    return links.evaluation_url(booking=booking)
+
+
+@register.simple_tag
+def survey_url(booking: Booking) -> str:
+    """The audience survey's public link (absolute)."""
+    return links.survey_url(booking=booking)
+
+
+@register.simple_tag
+def survey_qr_url(booking: Booking) -> str:
+    """The QR code of the survey link, as an SVG image (absolute)."""
+    return links.survey_qr_url(booking=booking)
+
+
+@register.simple_tag
+def survey_qr_path(booking: Booking) -> str:
+    """The QR code's path on this site, for an <img> on our own pages."""
+    return reverse("outcomes:survey_qr", kwargs={"code": links.survey_code(booking=booking)})
+
+
+@register.filter
+def report_cell(value) -> str:
+    """A report cell as shown on the page: whole numbers grouped by thousands, nothing as a dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)

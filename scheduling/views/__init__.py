@@ -1,0 +1,1 @@
+"""Staff pages (``staff``) and a presenter's own pages (``presenter``)."""

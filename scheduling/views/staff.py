@@ -1,0 +1,310 @@
+"""Staff pages: the queue, each request's page with its actions, the calendar and the presenters.
+
+Every action POSTs to its own URL and calls exactly one service function. A ValidationError
+re-renders the request page with the errors next to the fields (400); a refused transition or a
+booking conflict re-renders it with the message on top (409). Nothing a visitor sends causes a 500.
+"""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from common.access import staff_required
+from common.exceptions import DomainError
+from outreach.enums import RequestStatus
+from outreach.models import PresentationRequest
+from scheduling import selectors
+from scheduling.forms import (
+    ApproveForm,
+    CancelForm,
+    CompleteForm,
+    DeclineForm,
+    ProposeForm,
+    QueueFilterForm,
+    RescheduleForm,
+    parse_calendar_bound,
+)
+from scheduling.models import Booking, ProposalState
+from scheduling.services import notify, review
+from scheduling.services.availability import presenters_available_for
+
+MSG_APPROVED = _("Approved: the presentation is scheduled and the invitations are on their way.")
+MSG_PROPOSED = _("The proposed times were sent to the requester.")
+MSG_DECLINED = _("The request was declined and the requester told why.")
+MSG_RESCHEDULED = _("The booking was changed; the requester and presenters get the update.")
+MSG_CANCELLED = _("The presentation was cancelled; the requester and presenters are told.")
+MSG_COMPLETED = _("The presentation is marked completed.")
+MSG_RESENT = _("The notification is queued to be sent again.")
+MSG_CALENDAR_RANGE = _("Give start and end as ISO 8601 dates, with end after start and at most 100 days apart.")
+MSG_TENTATIVE = _("Tentative: %(title)s")
+
+QUEUE_PAGE_SIZE = 100
+CALENDAR_MAX_DAYS = 100
+SUGGESTIONS_PER_WINDOW = 8
+
+
+# --- The queue --------------------------------------------------------------------------------
+
+
+@require_GET
+@staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    filters = QueueFilterForm(request.GET or None)
+    requests = selectors.requests_for_queue(**filters.selector_filters())
+    page = Paginator(requests, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "scheduling/staff/queue.html",
+        {
+            "page": page,
+            "requests": page.object_list,
+            "filters": filters,
+            "stale_before": selectors.stale_cutoff(),
+            "stale_days": settings.STALE_REQUEST_DAYS,
+        },
+    )
+
+
+# --- One request ------------------------------------------------------------------------------
+
+
+def _request_or_404(pk: int) -> PresentationRequest:
+    found = selectors.request_for_staff(pk=pk)
+    if found is None:
+        raise Http404(_("There is no request with this number."))
+    return found
+
+
+def _suggestions(found: PresentationRequest) -> list[tuple]:
+    """(window, presenters free then, least booked that month first) for each window still ahead."""
+    now = timezone.now()
+    return [
+        (
+            window,
+            list(presenters_available_for(request=found, start=window.start, end=window.end)[:SUGGESTIONS_PER_WINDOW])
+            if window.start > now
+            else None,
+        )
+        for window in found.windows.all()
+    ]
+
+
+def _detail(
+    request: HttpRequest,
+    found: PresentationRequest,
+    booking: Booking | None,
+    *,
+    form=None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The request page; ``form`` is a posted action form to show again with what was typed."""
+    forms = {}
+    if found.status == RequestStatus.SUBMITTED:
+        forms = {
+            "approve": ApproveForm(request_obj=found),
+            "propose": ProposeForm(request_obj=found),
+            "decline": DeclineForm(request_obj=found),
+        }
+    elif found.status == RequestStatus.SCHEDULED and booking is not None:
+        forms = {
+            "reschedule": RescheduleForm(request_obj=found, booking=booking),
+            "cancel": CancelForm(request_obj=found, booking=booking),
+        }
+        if booking.end <= timezone.now():
+            forms["complete"] = CompleteForm(request_obj=found, booking=booking)
+    if form is not None and form.prefix in forms:
+        forms[form.prefix] = form
+    proposals = list(found.proposals.all())
+    context = {
+        "request_obj": found,
+        "booking": booking,
+        "forms": forms,
+        "posted": form.prefix if form is not None else "",
+        "error": error,
+        "open_proposal": next((p for p in proposals if p.state == ProposalState.OPEN), None),
+        "past_proposals": [p for p in proposals if p.state != ProposalState.OPEN],
+        "suggestions": _suggestions(found) if found.status == RequestStatus.SUBMITTED else [],
+        "may_complete_after": booking.end if booking is not None and "complete" not in forms else None,
+    }
+    return render(request, "scheduling/staff/request_detail.html", context, status=status)
+
+
+@require_GET
+@staff_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _request_or_404(pk)
+    return _detail(request, found, selectors.booking_for_request(request=found))
+
+
+def _act(request: HttpRequest, pk: int, form_class, perform: Callable, success: str) -> HttpResponse:
+    """Validate the posted form, call the one service function ``perform`` and answer."""
+    found = _request_or_404(pk)
+    booking = selectors.booking_for_request(request=found)
+    form = form_class(request.POST, request_obj=found, booking=booking)
+    if not form.is_valid():
+        return _detail(request, found, booking, form=form, status=400)
+    try:
+        perform(found, booking, form)
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return _detail(request, found, booking, form=form, status=400)
+    except DomainError as exc:
+        return _detail(request, found, booking, form=form, error=exc.message, status=409)
+    messages.success(request, success)
+    return redirect(found.get_staff_url())
+
+
+@require_POST
+@staff_required
+def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(found, booking, form):
+        plan = review.Plan(**form.plan_fields())
+        review.request_approve(request=found, by=request.user, plan=plan, note=form.cleaned_data["note"])
+
+    return _act(request, pk, ApproveForm, perform, MSG_APPROVED)
+
+
+@require_POST
+@staff_required
+def request_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(found, booking, form):
+        review.request_propose(request=found, by=request.user, **form.proposal_fields())
+
+    return _act(request, pk, ProposeForm, perform, MSG_PROPOSED)
+
+
+@require_POST
+@staff_required
+def request_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(found, booking, form):
+        review.request_decline(request=found, by=request.user, reason=form.cleaned_data["reason"])
+
+    return _act(request, pk, DeclineForm, perform, MSG_DECLINED)
+
+
+@require_POST
+@staff_required
+def booking_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(found, booking, form):
+        plan = review.Plan(**form.plan_fields())
+        review.booking_reschedule(request=found, by=request.user, plan=plan, note=form.cleaned_data["note"])
+
+    return _act(request, pk, RescheduleForm, perform, MSG_RESCHEDULED)
+
+
+@require_POST
+@staff_required
+def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(found, booking, form):
+        review.booking_cancel(request=found, by=request.user, actor="staff", reason=form.cleaned_data["reason"])
+
+    return _act(request, pk, CancelForm, perform, MSG_CANCELLED)
+
+
+@require_POST
+@staff_required
+def booking_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(found, booking, form):
+        data = form.cleaned_data
+        review.booking_complete(request=found, by=request.user, attendance=data["attendance"], notes=data["notes"])
+
+    return _act(request, pk, CompleteForm, perform, MSG_COMPLETED)
+
+
+@require_POST
+@staff_required
+def notification_resend(request: HttpRequest, pk: int, notification_pk: int) -> HttpResponse:
+    found = _request_or_404(pk)
+    notification = next((n for n in found.notifications.all() if n.pk == notification_pk), None)
+    if notification is None:
+        raise Http404(_("This request has no such notification."))
+    try:
+        notify.notification_resend(notification=notification)
+    except notify.NotificationNotFailed as exc:
+        return _detail(request, found, selectors.booking_for_request(request=found), error=exc.message, status=409)
+    messages.success(request, MSG_RESENT)
+    return redirect(found.get_staff_url())
+
+
+# --- The calendar -----------------------------------------------------------------------------
+
+
+@require_GET
+@staff_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    return render(request, "scheduling/staff/calendar.html", {"time_zone": settings.TIME_ZONE})
+
+
+def _wall_time(moment) -> str:
+    """FullCalendar runs with the site's named time zone and no plugin: it reads times without offsets."""
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+@never_cache
+@require_GET
+@staff_required
+def calendar_events(request: HttpRequest) -> JsonResponse:
+    """Bookings and tentative times between ``start`` and ``end``, as FullCalendar event objects."""
+    start = parse_calendar_bound(request.GET.get("start"))
+    end = parse_calendar_bound(request.GET.get("end"))
+    if start is None or end is None or end <= start or end - start > timedelta(days=CALENDAR_MAX_DAYS):
+        return JsonResponse({"error": str(MSG_CALENDAR_RANGE)}, status=400)
+    events = []
+    for booking in selectors.bookings_for_calendar(start=start, end=end):
+        req = booking.request
+        events.append(
+            {
+                "id": f"booking-{booking.pk}",
+                "title": f"{req.reference} {req.organization_name}: {req.presentation.title}",
+                "start": _wall_time(booking.start),
+                "end": _wall_time(booking.end),
+                "url": req.get_staff_url(),
+                "classNames": ["event-booking", f"event-{req.status}"],
+                "extendedProps": {
+                    "status": req.status,
+                    "presenters": [p.name for p in booking.presenters()],
+                    "format": booking.format,
+                },
+            }
+        )
+    tentative = [
+        (f"window-{w.pk}", w.request, w.start, w.end)
+        for w in selectors.tentative_windows_for_calendar(start=start, end=end)
+    ] + [
+        (f"proposed-{t.pk}", t.proposal.request, t.start, t.end)
+        for t in selectors.proposed_times_for_calendar(start=start, end=end)
+    ]
+    for event_id, req, event_start, event_end in sorted(tentative, key=lambda row: (row[2], row[0])):
+        title = f"{req.reference} {req.organization_name}: {req.presentation.title}"
+        events.append(
+            {
+                "id": event_id,
+                "title": str(MSG_TENTATIVE % {"title": title}),
+                "start": _wall_time(event_start),
+                "end": _wall_time(event_end),
+                "url": req.get_staff_url(),
+                "classNames": ["event-tentative"],
+                "extendedProps": {"status": "tentative"},
+            }
+        )
+    return JsonResponse(events, safe=False)
+
+
+# --- Presenters -------------------------------------------------------------------------------
+
+
+@require_GET
+@staff_required
+def presenter_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "scheduling/staff/presenter_list.html", {"presenters": selectors.presenters_for_staff()})
