@@ -1,22 +1,34 @@
 # Outreach Scheduler: `make run` serves the app on the embedded defaults, `make test` runs the suite.
+# `make lock` re-compiles requirements*.txt from requirements*.in with pip-tools (LOCK_ARGS=--upgrade: newest transitive pins).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+BENCH_STAMP := $(VENV)/.bench-$(shell cat requirements-dev.txt requirements-bench.txt | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+LOCK_ARGS ?=
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS)
 
-.PHONY: run test install migrate catalog superuser lint format worker beat bench clean
+.PHONY: run test install lock migrate catalog superuser lint format worker beat bench clean
 
+# requirements-dev.txt holds the whole development set (the runtime pins included), every package with
+# its hashes, so pip checks each download; pip-tools is needed only to re-compile, never to install.
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required (set PYTHON=/path/to/python3.11)")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Edit a requirements*.in file, then `make lock`; commit the .in and the .txt files together.
+lock: install
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
+	$(PIP_COMPILE) --output-file requirements-bench.txt requirements-bench.in
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -57,7 +69,13 @@ beat: install
 # Benchmarks, run by hand and never by make test: the pages on gunicorn next to a minimal view and
 # every page's query count, notification throughput through a worker and an SMTP sink, the feeds.
 # Each script makes (and drops) its own database and Redis; figures and machine: bench/RESULTS.md.
-bench: install
+# requirements-bench.txt adds the feeds' peer (django-ical) to .venv; the app and the tests never need it.
+$(BENCH_STAMP): $(STAMP) requirements-bench.txt
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	rm -f $(VENV)/.bench-*
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(PY) -m bench.pages
 	$(PY) -m bench.notifications
 	@if [ -f bench/feeds.py ]; then echo "$(PY) bench/feeds.py"; $(PY) bench/feeds.py; fi
