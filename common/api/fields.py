@@ -14,6 +14,7 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 MSG_DATETIME_RANGE = _("Give a date between the years 2000 and 2199.")
 MSG_SLUG_INVALID = _("Enter a valid identifier (letters, digits, hyphens and underscores).")
+MAX_ID = 2**63 - 1  # the largest id a database row can have (a signed 64-bit integer)
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
 
 
@@ -92,3 +93,15 @@ class CatalogSlugField(serializers.SlugRelatedField):
         if not isinstance(data, str) or not _SLUG.match(data):
             raise serializers.ValidationError(str(MSG_SLUG_INVALID))
         return super().to_internal_value(data)
+
+
+class RowField(serializers.PrimaryKeyRelatedField):
+    """A row by its id; the id is checked to be a positive 64-bit integer before the lookup.
+
+    In a JSON body the id must be a number; in a query string (``from_query``) it is text.
+    """
+
+    def __init__(self, *, from_query: bool = False, **kwargs):
+        integer = serializers.IntegerField if from_query else StrictIntegerField
+        kwargs.setdefault("pk_field", integer(min_value=1, max_value=MAX_ID))
+        super().__init__(**kwargs)

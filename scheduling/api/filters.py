@@ -12,13 +12,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from common.api.defaults import StrictQueryForm
-from common.api.fields import EARLIEST, LATEST, MSG_DATETIME_RANGE
+from common.api.fields import EARLIEST, LATEST, MAX_ID, MSG_DATETIME_RANGE
 from outreach.enums import COUNTY_CHOICES, Format, RequestStatus
 from outreach.models import PresentationRequest
 from scheduling.models import Blackout, Booking, Notification, NotificationKind, NotificationStatus, Presenter
 from scheduling.selectors import bookings_for_calendar, requests_for_queue
 
-MAX_ID = 2**63 - 1
 BOOKING_RANGE_MAX_DAYS = 400
 MSG_RANGE_ORDER = _("The end of the range must be after its start.")
 MSG_RANGE_TOO_LONG = _("Ask for at most %(days)d days at a time.") % {"days": BOOKING_RANGE_MAX_DAYS}

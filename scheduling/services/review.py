@@ -6,6 +6,10 @@ it causes, or nothing at all. See shared/PRODUCT.md for the lifecycle.
 
 Errors: TransitionError (the status does not allow it; 409), BookingConflict (another
 booking, a blackout or a closure; 409), ValidationError keyed by field (400).
+
+The module is longer than most on purpose: it is the one place that owns every transition (the
+product asks for exactly one), so whoever changes a rule of the lifecycle reads it whole, with the
+status checks, the audit entries and the notifications each transition causes side by side.
 """
 
 from dataclasses import dataclass, field

@@ -24,16 +24,15 @@ from common.exceptions import DomainError
 from outreach.enums import RequestStatus
 from outreach.models import PresentationRequest
 from scheduling import selectors
-from scheduling.forms import (
+from scheduling.forms.actions import (
     ApproveForm,
     CancelForm,
     CompleteForm,
     DeclineForm,
     ProposeForm,
-    QueueFilterForm,
     RescheduleForm,
-    parse_calendar_bound,
 )
+from scheduling.forms.filters import QueueFilterForm, parse_calendar_bound
 from scheduling.models import Booking, ProposalState
 from scheduling.services import notify, review
 from scheduling.services.availability import presenters_available_for

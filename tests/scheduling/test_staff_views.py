@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from outreach.enums import Format, RequestStatus
 from outreach.models import PresentationRequest, RequestWindow
-from scheduling.forms import MSG_DATE_RANGE, MSG_TIME_INCOMPLETE
+from scheduling.forms.actions import MSG_TIME_INCOMPLETE
+from scheduling.forms.filters import MSG_DATE_RANGE
 from scheduling.models import AuditEntry, Booking, Notification, NotificationKind, NotificationStatus, Proposal
 from scheduling.models.bookings import ProposalState
 from scheduling.services import review

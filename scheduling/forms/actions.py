@@ -1,24 +1,28 @@
-"""Forms for the staff pages: the queue filter and one form per lifecycle action.
+"""The staff pages' lifecycle action forms: approve, propose, reschedule, decline, cancel, complete.
 
-Times are entered as a date and start and end times in the site's time zone (America/Chicago),
-like the public request form. Each action form checks what it can (required fields, times in
-order and in the future); the service checks everything again and its ValidationError is mapped
-back onto the form's fields with ``add_service_errors``.
+Each form checks what it can (required fields, times in order and in the future); the service
+checks everything again and its ValidationError is mapped back onto the form's fields with
+``add_service_errors``.
 """
 
-import zoneinfo
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import AccessibleForm, CleanCharField
-from outreach.enums import COUNTY_CHOICES, Format, RequestStatus
-from outreach.models import Audience, Presentation, PresentationRequest
+from outreach.enums import Format
+from outreach.models import PresentationRequest
+from scheduling.forms.fields import (
+    BoundedDateField,
+    PresenterChoiceField,
+    PresenterMultipleChoiceField,
+    site_timezone,
+    window_label,
+)
 from scheduling.models import Booking, Presenter
 from scheduling.services.review import (
     MSG_ATTENDANCE,
@@ -29,106 +33,11 @@ from scheduling.services.review import (
     MSG_TOO_LONG,
 )
 
-MSG_DATE_RANGE = _("The end of the range must be on or after its start.")
 MSG_TIME_INCOMPLETE = _("Give the date, the start time and the end time.")
-MSG_CHOOSE_TIME = _("Choose one of the preferred times, or another agreed time.")
 MSG_VIRTUAL_LINK_INVALID = _("Enter a full web address, starting with https://.")
-MSG_DATE_OUT_OF_RANGE = _("Enter a date between the years %(first)d and %(last)d.")
 
 OTHER_TIME = "other"
 MAX_PROPOSED_TIMES = 3
-
-
-def site_timezone() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
-def window_label(start: datetime, end: datetime) -> str:
-    """The time as staff read it in the site's time zone, for example "Tue, Jun 3, 2025, 9:00 AM - 10:30 AM"."""
-    start, end = timezone.localtime(start), timezone.localtime(end)
-    return f"{date_format(start, 'D, M j, Y')}, {date_format(start, 'g:i A')} – {date_format(end, 'g:i A')}"
-
-
-class PresenterChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Presenter) -> str:
-        return obj.name if obj.is_active else f"{obj.name} ({_('inactive')})"
-
-
-class PresenterMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Presenter) -> str:
-        return obj.name if obj.is_active else f"{obj.name} ({_('inactive')})"
-
-
-class BoundedDateField(forms.DateField):
-    """A date in a plausible range, so that arithmetic and time-zone conversion cannot overflow."""
-
-    FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value is not None and not self.FIRST_YEAR <= value.year <= self.LAST_YEAR:
-            raise ValidationError(
-                MSG_DATE_OUT_OF_RANGE % {"first": self.FIRST_YEAR, "last": self.LAST_YEAR}, code="date_range"
-            )
-        return value
-
-
-# --- The queue --------------------------------------------------------------------------------
-
-
-ANY_STATUS = "any"
-
-
-class QueueFilterForm(forms.Form):
-    """GET filters of the queue. An invalid value is reported on the form and that filter is ignored."""
-
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[*RequestStatus.choices, (ANY_STATUS, _("Any status"))],
-        required=False,
-        initial=RequestStatus.SUBMITTED,
-    )
-    presentation = forms.ModelChoiceField(
-        label=_("Presentation"), queryset=Presentation.objects.order_by("title"), required=False, empty_label=_("All")
-    )
-    county = forms.ChoiceField(label=_("County"), choices=[("", _("All")), *COUNTY_CHOICES], required=False)
-    audience = forms.ModelChoiceField(
-        label=_("Audience type"), queryset=Audience.objects.all(), required=False, empty_label=_("All")
-    )
-    date_from = BoundedDateField(label=_("Dates from"), required=False)
-    date_to = BoundedDateField(label=_("Dates until"), required=False)
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", MSG_DATE_RANGE)
-        return cleaned
-
-    def selector_filters(self) -> dict:
-        """Keyword arguments for ``selectors.requests_for_queue`` from the values that are valid."""
-        if not self.is_bound:
-            return {"status": RequestStatus.SUBMITTED}
-        self.is_valid()
-        data = self.cleaned_data
-        status = data.get("status")
-        tz = site_timezone()
-        date_from, date_to = data.get("date_from"), data.get("date_to")
-        return {
-            "status": None if status == ANY_STATUS else (status or RequestStatus.SUBMITTED),
-            "presentation_id": data["presentation"].pk if data.get("presentation") else None,
-            "county": data.get("county") or None,
-            "audience_id": data["audience"].pk if data.get("audience") else None,
-            "date_from": datetime.combine(date_from, time.min, tzinfo=tz) if date_from else None,
-            "date_to": datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz) if date_to else None,
-        }
-
-
-# --- Action forms -----------------------------------------------------------------------------
 
 
 class ActionForm(AccessibleForm):
@@ -439,21 +348,3 @@ class CompleteForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attendance"].widget.attrs["inputmode"] = "numeric"
-
-
-def parse_calendar_bound(value: str | None) -> datetime | None:
-    """A FullCalendar range bound (ISO 8601 date or date-time, with or without offset) as an aware
-    datetime, or None when it cannot be read. A "+" decoded from the query string as a space is restored."""
-    if not value or len(value) > 40:
-        return None
-    value = value.strip().replace(" ", "+")
-    try:
-        if len(value) == 10:
-            parsed = datetime.combine(date.fromisoformat(value), time.min)
-        else:
-            parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if timezone.is_naive(parsed):
-        parsed = parsed.replace(tzinfo=site_timezone())
-    return parsed

@@ -1,31 +1,18 @@
-"""The staff API's shapes: requests with their trail, the lifecycle actions, presenters,
-bookings, blackout periods and notifications.
-
-Input serializers parse and check what can be checked without the database's state (types,
-lengths, times in order); the lifecycle service checks everything again and its errors keep
-their field names, so a client sees the same keys either way.
-"""
+"""The staff API's requests (in the queue, and one with its booking, proposals and trail) and
+the bodies of the lifecycle actions."""
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from common.api.fields import (
-    BoundedDateTimeField,
-    CatalogSlugField,
-    CleanCharField,
-    StrictEmailField,
-    StrictIntegerField,
-    StrictURLField,
-)
-from common.validators import phone_normalize
+from common.api.fields import BoundedDateTimeField, CleanCharField, StrictIntegerField, StrictURLField
 from outreach.api.serializers import AudienceSerializer, LanguageSerializer, PresentationBriefSerializer
 from outreach.enums import Format
-from outreach.models import Language, Presentation, PresentationRequest
-from scheduling.models import AuditEntry, Blackout, Booking, Notification, Presenter, Proposal
+from outreach.models import PresentationRequest
+from scheduling.api.serializers.bookings import BookingSerializer, BookingTimesSerializer, NotificationBriefSerializer
+from scheduling.api.serializers.people import PresenterBriefSerializer, presenter_field
+from scheduling.models import AuditEntry, Proposal
 from scheduling.services.review import (
     MSG_ATTENDANCE,
     MSG_END_BEFORE_START,
@@ -34,82 +21,14 @@ from scheduling.services.review import (
     Plan,
 )
 
-MAX_ID = 2**63 - 1
 MSG_NO_SUCH_WINDOW = _("This request has no preferred window at that position.")
 MSG_WHEN_REQUIRED = _("Give a window, or a start and an end.")
-
-
-class RowField(serializers.PrimaryKeyRelatedField):
-    """A row by its id; the id is checked to be a positive 64-bit integer before the lookup.
-
-    In a JSON body the id must be a number; in a query string (``from_query``) it is text.
-    """
-
-    def __init__(self, *, from_query: bool = False, **kwargs):
-        integer = serializers.IntegerField if from_query else StrictIntegerField
-        kwargs.setdefault("pk_field", integer(min_value=1, max_value=MAX_ID))
-        super().__init__(**kwargs)
-
-
-# --- Reading ---------------------------------------------------------------------------
-
-
-class PresenterBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Presenter
-        fields = ["id", "name"]
 
 
 class WindowSerializer(serializers.Serializer):
     position = serializers.IntegerField(help_text="1 is the first choice; give it to approve as window.")
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
-
-
-class BookingSerializer(serializers.ModelSerializer):
-    lead_presenter = PresenterBriefSerializer()
-    co_presenters = PresenterBriefSerializer(many=True)
-    uid = serializers.CharField(help_text="The calendar identity (RFC 5545 UID); it never changes.")
-    sequence = serializers.IntegerField(help_text="Rises with every change attendees must see (RFC 5545 SEQUENCE).")
-
-    class Meta:
-        model = Booking
-        fields = [
-            "id",
-            "start",
-            "end",
-            "format",
-            "location",
-            "virtual_link",
-            "lead_presenter",
-            "co_presenters",
-            "uid",
-            "sequence",
-            "created_at",
-            "updated_at",
-            "cancelled_at",
-            "cancel_reason",
-            "completed_at",
-            "actual_attendance",
-            "presenter_notes",
-        ]
-
-
-class BookingRequestSerializer(serializers.ModelSerializer):
-    presentation = PresentationBriefSerializer()
-
-    class Meta:
-        model = PresentationRequest
-        fields = ["id", "reference", "status", "organization_name", "city", "county", "presentation"]
-
-
-class BookingListSerializer(BookingSerializer):
-    """A booking with the request it schedules (the calendar's view)."""
-
-    request = BookingRequestSerializer()
-
-    class Meta(BookingSerializer.Meta):
-        fields = ["request", *BookingSerializer.Meta.fields]
 
 
 class StaffProposedTimeSerializer(serializers.Serializer):
@@ -150,62 +69,6 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 
     def get_by(self, entry: AuditEntry) -> str | None:
         return entry.by.get_username() if entry.by_id else None
-
-
-class NotificationSerializer(serializers.ModelSerializer):
-    reference = serializers.CharField(source="request.reference")
-
-    class Meta:
-        model = Notification
-        fields = [
-            "id",
-            "request",
-            "reference",
-            "booking",
-            "kind",
-            "recipient",
-            "sequence",
-            "subject",
-            "status",
-            "attempts",
-            "last_error",
-            "ics_method",
-            "created_at",
-            "last_attempt_at",
-            "sent_at",
-        ]
-
-
-class NotificationBriefSerializer(serializers.ModelSerializer):
-    """A notification as listed on its request (no request fields: they are the request's own)."""
-
-    class Meta:
-        model = Notification
-        fields = [
-            "id",
-            "kind",
-            "recipient",
-            "sequence",
-            "subject",
-            "status",
-            "attempts",
-            "last_error",
-            "ics_method",
-            "created_at",
-            "last_attempt_at",
-            "sent_at",
-        ]
-
-
-class NotificationDetailSerializer(NotificationSerializer):
-    class Meta(NotificationSerializer.Meta):
-        fields = [*NotificationSerializer.Meta.fields, "body_text"]
-
-
-class BookingTimesSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Booking
-        fields = ["id", "start", "end", "lead_presenter"]
 
 
 class StaffRequestListSerializer(serializers.ModelSerializer):
@@ -280,10 +143,6 @@ class TimeSerializer(serializers.Serializer):
         return attrs
 
 
-def _presenter_field(**kwargs) -> RowField:
-    return RowField(queryset=Presenter.objects.all(), **kwargs)
-
-
 class PlanSerializer(serializers.Serializer):
     """Who presents and where. ``request_obj`` (and ``booking`` when rescheduling) come in the context.
 
@@ -291,8 +150,8 @@ class PlanSerializer(serializers.Serializer):
     address when left out), virtual may carry a meeting link.
     """
 
-    lead_presenter = _presenter_field(help_text="Must be active and qualified for the presentation.")
-    co_presenters = _presenter_field(many=True, required=False, default=list)
+    lead_presenter = presenter_field(help_text="Must be active and qualified for the presentation.")
+    co_presenters = presenter_field(many=True, required=False, default=list)
     location = CleanCharField(max_length=300, required=False, allow_blank=True, help_text="Address and room.")
     virtual_link = StrictURLField(max_length=500, required=False, allow_blank=True, default="")
 
@@ -368,7 +227,7 @@ class RescheduleSerializer(PlanSerializer):
 
     start = BoundedDateTimeField()
     end = BoundedDateTimeField()
-    co_presenters = _presenter_field(many=True, allow_empty=True)
+    co_presenters = presenter_field(many=True, allow_empty=True)
     location = CleanCharField(
         max_length=300, required=False, allow_blank=True, default="", help_text="Address and room."
     )
@@ -395,116 +254,3 @@ class CompleteSerializer(serializers.Serializer):
         help_text="People who attended.",
     )
     notes = CleanCharField(max_length=4000, multiline=True, required=False, allow_blank=True, default="")
-
-
-# --- Presenters ------------------------------------------------------------------------
-
-
-class PresenterSerializer(serializers.ModelSerializer):
-    languages = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    presentations = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    has_feed = serializers.SerializerMethodField(help_text="Whether a private calendar feed link was issued.")
-    upcoming = serializers.SerializerMethodField(help_text="Active bookings not yet ended, as lead or co-presenter.")
-
-    class Meta:
-        model = Presenter
-        fields = [
-            "id",
-            "name",
-            "email",
-            "phone",
-            "user",
-            "languages",
-            "presentations",
-            "is_active",
-            "has_feed",
-            "upcoming",
-            "created_at",
-        ]
-
-    def get_has_feed(self, presenter: Presenter) -> bool:
-        return bool(presenter.feed_token_hash)
-
-    def get_upcoming(self, presenter: Presenter) -> int | None:
-        return getattr(presenter, "upcoming", None)
-
-
-class PresenterWriteSerializer(serializers.Serializer):
-    name = CleanCharField(max_length=120)
-    email = StrictEmailField(max_length=254)
-    phone = CleanCharField(max_length=32, required=False, allow_blank=True)
-    user = RowField(
-        queryset=get_user_model().objects.all(),
-        required=False,
-        allow_null=True,
-        help_text="The login of a presenter who signs in to see their schedule (id of a user).",
-    )
-    languages = serializers.ListField(
-        child=CatalogSlugField(slug_field="code", queryset=Language.objects.all()), max_length=50
-    )
-    presentations = serializers.ListField(
-        child=CatalogSlugField(slug_field="slug", queryset=Presentation.objects.all()),
-        max_length=200,
-        help_text="The presentations this presenter is trained to give.",
-    )
-
-    def validate_phone(self, value: str) -> str:
-        if not value:
-            return value
-        try:
-            return phone_normalize(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from None
-
-
-class SuggestionQuerySerializer(serializers.Serializer):
-    request = RowField(
-        queryset=PresentationRequest.objects.select_related("presentation", "language"),
-        from_query=True,
-        help_text="The request's id.",
-    )
-    start = BoundedDateTimeField()
-    end = BoundedDateTimeField()
-
-    def validate(self, attrs):
-        if attrs["end"] <= attrs["start"]:
-            raise serializers.ValidationError({"end": [str(MSG_END_BEFORE_START)]})
-        return attrs
-
-
-class SuggestionSerializer(serializers.ModelSerializer):
-    month_load = serializers.IntegerField(help_text="Presentations this month already; fewer come first.")
-
-    class Meta:
-        model = Presenter
-        fields = ["id", "name", "email", "month_load"]
-
-
-class FeedTokenSerializer(serializers.Serializer):
-    feed_url = serializers.URLField(help_text="The presenter's private calendar feed. Shown once; the old link stops.")
-
-
-# --- Blackout periods ------------------------------------------------------------------
-
-
-class BlackoutSerializer(serializers.ModelSerializer):
-    presenter = PresenterBriefSerializer(allow_null=True)
-    is_closure = serializers.BooleanField(help_text="No presenter: the whole program is closed.")
-
-    class Meta:
-        model = Blackout
-        fields = ["id", "presenter", "start", "end", "reason", "is_closure"]
-
-
-class BlackoutWriteSerializer(serializers.Serializer):
-    presenter = _presenter_field(required=False, allow_null=True, help_text="Leave out or null for a closure.")
-    start = BoundedDateTimeField()
-    end = BoundedDateTimeField()
-    reason = CleanCharField(max_length=200, required=False, allow_blank=True)
-
-    def validate(self, attrs):
-        start = attrs.get("start", getattr(self.instance, "start", None))
-        end = attrs.get("end", getattr(self.instance, "end", None))
-        if start is not None and end is not None and end <= start:
-            raise serializers.ValidationError({"end": [str(MSG_END_BEFORE_START)]})
-        return attrs

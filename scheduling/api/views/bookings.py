@@ -1,0 +1,87 @@
+"""The staff API's bookings (the calendar's) and notifications (with resending a failed one)."""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.api.errors import error_response
+from common.api.fields import EARLIEST, LATEST
+from common.api.schema import example
+from scheduling import selectors
+from scheduling.api import examples as ex
+from scheduling.api.filters import BookingFilter, NotificationFilter
+from scheduling.api.serializers import bookings as s
+from scheduling.models import Notification
+from scheduling.services import notify
+
+
+@extend_schema(
+    tags=["staff: bookings"],
+    summary="Bookings in a date range",
+    description="Active (scheduled or completed) bookings overlapping [start, end), as on the staff calendar.",
+    examples=[example("booking", ex.BOOKING_WITH_REQUEST)],
+)
+class BookingListView(generics.ListAPIView):
+    serializer_class = s.BookingListSerializer
+    filterset_class = BookingFilter
+    throttle_scope = "staff_bookings"
+
+    def get_queryset(self):
+        return selectors.bookings_for_calendar(start=EARLIEST, end=LATEST)
+
+
+@extend_schema(
+    tags=["staff: notifications"],
+    summary="Every notification, newest first",
+    examples=[example("notification", ex.NOTIFICATION)],
+)
+class NotificationListView(generics.ListAPIView):
+    serializer_class = s.NotificationSerializer
+    filterset_class = NotificationFilter
+    throttle_scope = "staff_notifications"
+
+    def get_queryset(self):
+        return selectors.notifications_for_staff()
+
+
+def _notification_or_404(pk: int) -> Notification:
+    notification = selectors.notifications_for_staff().filter(pk=pk).first()
+    if notification is None:
+        raise Http404(_("No notification has this id."))
+    return notification
+
+
+NOTIFICATION_RESPONSE = OpenApiResponse(
+    s.NotificationDetailSerializer,
+    examples=[example("notification", {**ex.NOTIFICATION, "body_text": "Hello Ana, ..."})],
+    description="The notification, with its plain-text body.",
+)
+
+
+class NotificationDetailView(APIView):
+    throttle_scope = "staff_notifications"
+
+    @extend_schema(tags=["staff: notifications"], summary="One notification", responses={200: NOTIFICATION_RESPONSE})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(s.NotificationDetailSerializer(_notification_or_404(pk)).data)
+
+
+class NotificationResendView(APIView):
+    throttle_scope = "staff_notifications"
+
+    @extend_schema(
+        tags=["staff: notifications"],
+        summary="Send a failed notification again",
+        request=None,
+        responses={
+            200: NOTIFICATION_RESPONSE,
+            409: error_response(409, "It did not fail.", ("invalid_transition", notify.MSG_NOT_FAILED)),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        notify.notification_resend(notification=_notification_or_404(pk))
+        return Response(s.NotificationDetailSerializer(_notification_or_404(pk)).data)

@@ -1,0 +1,187 @@
+"""The staff API's request queue, one request with its trail, and the lifecycle actions."""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.api.errors import error_response
+from common.api.schema import example
+from scheduling import selectors
+from scheduling.api import examples as ex
+from scheduling.api.filters import StaffRequestFilter
+from scheduling.api.serializers import requests as s
+from scheduling.services import review
+
+MSG_NO_SUCH_REQUEST = _("No request has this id.")
+
+CONFLICT = error_response(
+    409,
+    "The request's status does not allow this, or a presenter is booked, away or the program closed then.",
+    ("invalid_transition", review.MSG_TRANSITION_REFUSED % {"status": "withdrawn", "action": "approved"}),
+    ("booking_conflict", "Ana Ruiz is already booked for OS-2B7C-QW4E (Online Safety, Anoka Middle School) on ..."),
+)
+
+
+@extend_schema(
+    tags=["staff: requests"],
+    summary="The request queue, with filters, search and ordering",
+    examples=[example("request", ex.REQUEST_LIST_ITEM)],
+)
+class RequestListView(generics.ListAPIView):
+    serializer_class = s.StaffRequestListSerializer
+    filterset_class = StaffRequestFilter
+    throttle_scope = "staff_requests"
+
+    def get_queryset(self):
+        return selectors.requests_for_queue(status=None)
+
+
+def _request_or_404(pk: int):
+    found = selectors.request_for_staff(pk=pk)
+    if found is None:
+        raise Http404(MSG_NO_SUCH_REQUEST)
+    return found
+
+
+def _detail(pk: int) -> Response:
+    found = _request_or_404(pk)
+    booking = selectors.booking_for_request(request=found)
+    return Response(s.StaffRequestDetailSerializer(found, context={"booking": booking}).data)
+
+
+DETAIL_RESPONSE = OpenApiResponse(
+    s.StaffRequestDetailSerializer, examples=[example("request", ex.REQUEST_DETAIL)], description="The request."
+)
+
+
+class RequestDetailView(APIView):
+    throttle_scope = "staff_requests"
+
+    @extend_schema(
+        tags=["staff: requests"],
+        summary="One request with its booking, proposals, audit trail and notifications",
+        responses={200: DETAIL_RESPONSE},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return _detail(pk)
+
+
+class RequestActionView(APIView):
+    """POST an action's body; the answer is the request as it is afterwards (200)."""
+
+    throttle_scope = "staff_actions"
+    serializer_class: type = None
+
+    def post(self, request: Request, pk: int) -> Response:
+        found = _request_or_404(pk)
+        booking = selectors.booking_for_request(request=found)
+        serializer = self.serializer_class(data=request.data, context={"request_obj": found, "booking": booking})
+        serializer.is_valid(raise_exception=True)
+        self.perform(found, serializer, request.user)
+        return _detail(pk)
+
+    def perform(self, found, serializer, user) -> None:
+        raise NotImplementedError
+
+
+def _action_schema(summary: str, description: str, serializer, *request_examples: OpenApiExample):
+    return extend_schema_view(
+        post=extend_schema(
+            tags=["staff: requests"],
+            summary=summary,
+            description=description,
+            request=serializer,
+            responses={200: DETAIL_RESPONSE, 409: CONFLICT},
+            examples=list(request_examples),
+        )
+    )
+
+
+@_action_schema(
+    "Approve: schedule a submitted request",
+    "At one of its preferred windows, or at an agreed other time. Checks the presenters' other bookings, "
+    "travel buffers, blackouts and closures; sends the confirmation and the presenters' invites.",
+    s.ApproveSerializer,
+    example("a preferred window", ex.APPROVE, request=True),
+    example("another agreed time", ex.APPROVE_OTHER_TIME, request=True),
+)
+class RequestApproveView(RequestActionView):
+    serializer_class = s.ApproveSerializer
+
+    def perform(self, found, serializer, user) -> None:
+        review.request_approve(
+            request=found, by=user, plan=serializer.to_plan(), note=serializer.validated_data["note"]
+        )
+
+
+@_action_schema(
+    "Propose other times to the requester",
+    "One to three times, with the presenters and place that would go with them; replaces a proposal still open. "
+    "The requester answers through their status link (or this API's accept-proposal).",
+    s.ProposeSerializer,
+    example("proposal", ex.PROPOSE, request=True),
+)
+class RequestProposeView(RequestActionView):
+    serializer_class = s.ProposeSerializer
+
+    def perform(self, found, serializer, user) -> None:
+        review.request_propose(request=found, by=user, **serializer.proposal_fields())
+
+
+@_action_schema(
+    "Decline a submitted request",
+    "The reason is sent to the requester.",
+    s.StaffReasonSerializer,
+    example("reason", ex.DECLINE, request=True),
+)
+class RequestDeclineView(RequestActionView):
+    serializer_class = s.StaffReasonSerializer
+
+    def perform(self, found, serializer, user) -> None:
+        review.request_decline(request=found, by=user, reason=serializer.validated_data["reason"])
+
+
+@_action_schema(
+    "Reschedule: change the booking's time, presenters or place",
+    "SEQUENCE rises by one; the requester and presenters get an updated invite, a removed presenter a CANCEL.",
+    s.RescheduleSerializer,
+    example("new time", ex.RESCHEDULE, request=True),
+)
+class RequestRescheduleView(RequestActionView):
+    serializer_class = s.RescheduleSerializer
+
+    def perform(self, found, serializer, user) -> None:
+        review.booking_reschedule(
+            request=found, by=user, plan=serializer.to_plan(), note=serializer.validated_data["note"]
+        )
+
+
+@_action_schema(
+    "Cancel the scheduled presentation",
+    "The reason is sent to the requester; everyone gets a CANCEL for the invite.",
+    s.StaffReasonSerializer,
+    example("reason", ex.CANCEL, request=True),
+)
+class RequestCancelView(RequestActionView):
+    serializer_class = s.StaffReasonSerializer
+
+    def perform(self, found, serializer, user) -> None:
+        review.booking_cancel(request=found, by=user, actor="staff", reason=serializer.validated_data["reason"])
+
+
+@_action_schema(
+    "Mark the presentation completed, with the attendance",
+    "Only once it has ended; the requester gets a thank-you.",
+    s.CompleteSerializer,
+    example("attendance", ex.COMPLETE, request=True),
+)
+class RequestCompleteView(RequestActionView):
+    serializer_class = s.CompleteSerializer
+
+    def perform(self, found, serializer, user) -> None:
+        data = serializer.validated_data
+        review.booking_complete(request=found, by=user, attendance=data["attendance"], notes=data["notes"])
