@@ -1,22 +1,22 @@
 """The staff API's bookings (the calendar's) and notifications (with resending a failed one)."""
 
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from common.api.errors import error_response
 from common.api.fields import EARLIEST, LATEST
+from common.api.generics import RowByIdMixin
 from common.api.schema import example
 from scheduling import selectors
 from scheduling.api import examples as ex
 from scheduling.api.filters import BookingFilter, NotificationFilter
 from scheduling.api.serializers import bookings as s
-from scheduling.models import Notification
 from scheduling.services import notify
+
+MSG_NO_SUCH_NOTIFICATION = _("No notification has this id.")
 
 
 @extend_schema(
@@ -48,13 +48,6 @@ class NotificationListView(generics.ListAPIView):
         return selectors.notifications_for_staff()
 
 
-def _notification_or_404(pk: int) -> Notification:
-    notification = selectors.notifications_for_staff().filter(pk=pk).first()
-    if notification is None:
-        raise Http404(_("No notification has this id."))
-    return notification
-
-
 NOTIFICATION_RESPONSE = OpenApiResponse(
     s.NotificationDetailSerializer,
     examples=[example("notification", {**ex.NOTIFICATION, "body_text": "Hello Ana, ..."})],
@@ -62,17 +55,23 @@ NOTIFICATION_RESPONSE = OpenApiResponse(
 )
 
 
-class NotificationDetailView(APIView):
+class NotificationMixin(RowByIdMixin):
+    serializer_class = s.NotificationDetailSerializer
+    not_found_message = MSG_NO_SUCH_NOTIFICATION
     throttle_scope = "staff_notifications"
 
-    @extend_schema(tags=["staff: notifications"], summary="One notification", responses={200: NOTIFICATION_RESPONSE})
-    def get(self, request: Request, pk: int) -> Response:
-        return Response(s.NotificationDetailSerializer(_notification_or_404(pk)).data)
+    def get_queryset(self):
+        return selectors.notifications_for_staff()
 
 
-class NotificationResendView(APIView):
-    throttle_scope = "staff_notifications"
+@extend_schema_view(
+    get=extend_schema(tags=["staff: notifications"], summary="One notification", responses={200: NOTIFICATION_RESPONSE})
+)
+class NotificationDetailView(NotificationMixin, generics.RetrieveAPIView):
+    pass
 
+
+class NotificationResendView(NotificationMixin, generics.GenericAPIView):
     @extend_schema(
         tags=["staff: notifications"],
         summary="Send a failed notification again",
@@ -83,5 +82,4 @@ class NotificationResendView(APIView):
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        notify.notification_resend(notification=_notification_or_404(pk))
-        return Response(s.NotificationDetailSerializer(_notification_or_404(pk)).data)
+        return Response(self.answer(notify.notification_resend(notification=self.get_object())))

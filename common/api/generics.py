@@ -1,0 +1,65 @@
+"""Mixins for DRF's generic views whose rows come from a selector and whose writes go through a
+service (never ``serializer.save()``).
+
+A view sets ``get_queryset()`` (a selector), ``serializer_class`` (the shape it answers with) and,
+if it writes, ``write_serializer_class`` (the body it parses) with ``perform_create`` /
+``perform_update`` / ``perform_destroy`` calling the service; ``perform_create`` and
+``perform_update`` return the saved row.
+
+Like DRF's own classes, these mixins' docstrings stay out of the API's description
+(``doc_excludes``, named by SPECTACULAR_SETTINGS); a view's own docstring still shows there.
+"""
+
+from django.http import Http404
+from drf_spectacular.plumbing import get_lib_doc_excludes
+from rest_framework import status
+from rest_framework.response import Response
+
+from common.api.errors import MSG_NOT_FOUND
+
+WRITE_METHODS = ("POST", "PUT", "PATCH")
+
+
+class RowByIdMixin:
+    """``get_object()``: the row with the URL's ``pk`` among ``get_queryset()``, or a 404 saying
+    ``not_found_message``. The list's filters do not apply to one row."""
+
+    not_found_message = MSG_NOT_FOUND
+
+    def get_object(self):
+        row = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        if row is None:
+            raise Http404(self.not_found_message)
+        self.check_object_permissions(self.request, row)
+        return row
+
+    def answer(self, row) -> dict:
+        """The row as a GET shows it, read again through ``get_queryset()`` (so its annotations are there)."""
+        return self.serializer_class(self.get_queryset().get(pk=row.pk), context=self.get_serializer_context()).data
+
+
+class ServiceWriteMixin(RowByIdMixin):
+    """create (201) and update (PUT, PATCH: 200) that parse with ``write_serializer_class``, save
+    through the service and answer with the row in ``serializer_class``'s shape."""
+
+    write_serializer_class: type
+
+    def get_serializer_class(self):
+        if self.request.method in WRITE_METHODS:
+            return self.write_serializer_class
+        return self.serializer_class
+
+    def create(self, request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(self.answer(self.perform_create(serializer)), status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial: bool = False, **kwargs) -> Response:
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return Response(self.answer(self.perform_update(serializer)))
+
+
+def doc_excludes() -> list[type]:
+    """Classes whose docstrings the OpenAPI description ignores: DRF's and the mixins above."""
+    return [*get_lib_doc_excludes(), RowByIdMixin, ServiceWriteMixin]
