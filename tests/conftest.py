@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from tests.factories import AudienceFactory, LanguageFactory, PresentationFactory
+from outreach.api.examples import REQUEST as REQUEST_EXAMPLE
+from tests.factories import AudienceFactory, LanguageFactory, PresentationFactory, example_window
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -97,37 +98,19 @@ def window_day():
 
 @pytest.fixture
 def form_data(presentation, audience, window_day):
-    """A complete, valid submission of the request form."""
-    english = presentation.languages.get(code="en")
+    """The example request (outreach.api.examples.REQUEST) as the request form submits it, on ``window_day``."""
+    english = presentation.languages.get(code=REQUEST_EXAMPLE["language"])
+    start, end = example_window(window_day)
+    excluded = ("presentation", "audience", "language")
     return {
-        "organization_name": "Roosevelt High School",
-        "organization_type": "school",
-        "street_address": "4029 28th Ave S",
-        "city": "Minneapolis",
-        "county": "hennepin",
-        "zip_code": "55406",
-        "contact_name": "Maria Lopez",
-        "contact_role": "School counselor",
-        "contact_email": "maria.lopez@example.edu",
-        "contact_phone": "612-555-0123",
+        **{name: value for name, value in REQUEST_EXAMPLE.items() if isinstance(value, str) and name not in excluded},
+        **{name: "on" for name, value in REQUEST_EXAMPLE.items() if value is True},
         "audience": str(audience.pk),
-        "audience_size": "45",
-        "age_range": "Staff",
+        "audience_size": str(REQUEST_EXAMPLE["audience_size"]),
         "language": str(english.pk),
-        "format": "in_person",
-        "virtual_platform": "",
         "window_1_date": window_day.isoformat(),
-        "window_1_start": "09:00",
-        "window_1_end": "10:30",
-        "window_2_date": "",
-        "window_2_start": "",
-        "window_2_end": "",
-        "window_3_date": "",
-        "window_3_start": "",
-        "window_3_end": "",
-        "accessibility_needs": "An ASL interpreter for one participant.",
-        "av_available": "on",
-        "notes": "",
-        "referral_source": "colleague",
+        "window_1_start": start.strftime("%H:%M"),
+        "window_1_end": end.strftime("%H:%M"),
+        **{f"window_{n}_{part}": "" for n in (2, 3) for part in ("date", "start", "end")},
         "website": "",
     }

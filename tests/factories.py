@@ -1,10 +1,11 @@
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import factory
 from django.utils import timezone
 
 from common.links import token_new
+from outreach.api.examples import REQUEST as REQUEST_EXAMPLE
 from outreach.enums import Format, OrganizationType, RequestStatus
 from outreach.models import STATUS_TOKEN_PURPOSE, Audience, Language, Presentation, PresentationRequest, RequestWindow
 
@@ -15,6 +16,12 @@ def days_ahead(days: int, hour: int = 10, minute: int = 0) -> datetime:
     """An aware Central-time datetime ``days`` from today at ``hour``:``minute``."""
     day = timezone.localdate() + timedelta(days=days)
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=CENTRAL)
+
+
+def example_window(day: date) -> tuple[datetime, datetime]:
+    """The example request's window (outreach.api.examples.REQUEST), moved to ``day`` at the same local times."""
+    start, end = (datetime.fromisoformat(REQUEST_EXAMPLE["windows"][0][bound]) for bound in ("start", "end"))
+    return tuple(datetime.combine(day, moment.astimezone(CENTRAL).time(), tzinfo=CENTRAL) for moment in (start, end))
 
 
 class LanguageFactory(factory.django.DjangoModelFactory):

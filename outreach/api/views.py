@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from common.api.errors import error_response
 from common.validators import honeypot_filled
 from outreach import selectors
+from outreach.api import examples as ex
 from outreach.api import serializers as s
 from outreach.api.filters import PresentationFilter
 from outreach.models import PresentationRequest
@@ -40,92 +41,6 @@ class PublicMixin:
     permission_classes = (AllowAny,)
 
 
-# --- Examples for the documentation -----------------------------------------------------
-
-PRESENTATION_EXAMPLE = {
-    "slug": "recognize-respond-schools",
-    "title": "Recognizing and Responding: Schools",
-    "summary": "How school staff recognize the signs of sex trafficking and respond under Minnesota law.",
-    "description": "A 60-minute presentation for educators and school staff ...",
-    "duration_minutes": 60,
-    "formats": ["in_person", "virtual"],
-    "audiences": [{"slug": "educators", "name": "Educators and school staff"}],
-    "languages": [{"code": "en", "name": "English"}, {"code": "es", "name": "Spanish"}],
-    "url": "https://outreach.example.org/presentations/recognize-respond-schools/",
-}
-REQUEST_EXAMPLE = {
-    "presentation": "recognize-respond-schools",
-    "organization_name": "Roosevelt High School",
-    "organization_type": "school",
-    "street_address": "4029 28th Ave S",
-    "city": "Minneapolis",
-    "county": "hennepin",
-    "zip_code": "55406",
-    "contact_name": "Maria Lopez",
-    "contact_role": "School counselor",
-    "contact_email": "maria.lopez@example.edu",
-    "contact_phone": "612-555-0123",
-    "audience": "educators",
-    "audience_size": 45,
-    "age_range": "Staff",
-    "is_youth_audience": False,
-    "language": "en",
-    "format": "in_person",
-    "virtual_platform": "",
-    "accessibility_needs": "An ASL interpreter for one participant.",
-    "av_available": True,
-    "is_open_to_public": False,
-    "may_list_publicly": False,
-    "notes": "",
-    "referral_source": "colleague",
-    "windows": [
-        {"start": "2031-03-11T09:00:00-05:00", "end": "2031-03-11T10:30:00-05:00"},
-        {"start": "2031-03-12T13:00:00-05:00", "end": "2031-03-12T15:00:00-05:00"},
-    ],
-}
-TOKEN_EXAMPLE = "q5Yk2mC9vX0bN7rT3wE8uJ1sA6dF4gH2jK9lZ0xC7vB"  # noqa: S105 (an example)
-CREATED_EXAMPLE = {
-    "reference": "OS-7KQ2-M9XD",
-    "status": "submitted",
-    "status_url": f"https://outreach.example.org/requests/{TOKEN_EXAMPLE}/",
-    "api_url": f"https://outreach.example.org/api/v1/requests/{TOKEN_EXAMPLE}/",
-}
-REQUESTER_EXAMPLE = {
-    "reference": "OS-7KQ2-M9XD",
-    "status": "submitted",
-    "status_url": f"https://outreach.example.org/requests/{TOKEN_EXAMPLE}/",
-    "presentation": {"slug": "recognize-respond-schools", "title": "Recognizing and Responding: Schools"},
-    "organization_name": "Roosevelt High School",
-    "street_address": "4029 28th Ave S",
-    "city": "Minneapolis",
-    "county": "hennepin",
-    "zip_code": "55406",
-    "contact_name": "Maria Lopez",
-    "contact_email": "maria.lopez@example.edu",
-    "audience": {"slug": "educators", "name": "Educators and school staff"},
-    "audience_size": 45,
-    "language": {"code": "en", "name": "English"},
-    "format": "in_person",
-    "virtual_platform": "",
-    "submitted_at": "2031-02-01T15:04:05.123456-06:00",
-    "decision_note": "",
-    "windows": [{"position": 1, "start": "2031-03-11T09:00:00-05:00", "end": "2031-03-11T10:30:00-05:00"}],
-    "booking": None,
-    "proposal": {
-        "message": "Our presenters are booked that morning; would one of these work?",
-        "location": "4029 28th Ave S, Minneapolis",
-        "virtual_link": "",
-        "created_at": "2031-02-03T10:00:00-06:00",
-        "times": [{"id": 17, "start": "2031-03-13T09:00:00-05:00", "end": "2031-03-13T10:30:00-05:00"}],
-    },
-    "actions": {
-        "withdraw": True,
-        "accept_proposal": True,
-        "decline_proposal": True,
-        "cancel": False,
-        "cancel_until": None,
-    },
-}
 TOKEN_PARAMETER = OpenApiParameter(
     "token",
     str,
@@ -134,31 +49,6 @@ TOKEN_PARAMETER = OpenApiParameter(
     pattern=r"^[A-Za-z0-9_-]{1,100}$",
 )
 NOT_FOUND = error_response(404, "No request has this token.", ("not_found", MSG_UNKNOWN_LINK))
-NO_ACTIONS = {
-    "withdraw": False,
-    "accept_proposal": False,
-    "decline_proposal": False,
-    "cancel": False,
-    "cancel_until": None,
-}
-SCHEDULED_EXAMPLE = {
-    **REQUESTER_EXAMPLE,
-    "status": "scheduled",
-    "booking": {
-        "start": "2031-03-13T09:00:00-05:00",
-        "end": "2031-03-13T10:30:00-05:00",
-        "format": "in_person",
-        "location": "4029 28th Ave S, Minneapolis",
-        "virtual_link": "",
-        "presenters": ["Ana Ruiz"],
-        "cancelled_at": None,
-        "cancel_reason": "",
-    },
-    "proposal": None,
-    "actions": {**NO_ACTIONS, "cancel": True, "cancel_until": "2031-03-11T09:00:00-05:00"},
-}
-
-
 def _transition(status_now: str, action_past: str) -> tuple[str, str]:
     """An example of the refusal TransitionError gives, with the service's own message."""
     return "invalid_transition", review.MSG_TRANSITION_REFUSED % {"status": status_now, "action": action_past}
@@ -178,7 +68,7 @@ def _requester_response(example: dict, summary: str) -> OpenApiResponse:
 @extend_schema(
     tags=["catalog"],
     summary="List the presentations on offer",
-    examples=[OpenApiExample("presentation", value=PRESENTATION_EXAMPLE, response_only=True)],
+    examples=[OpenApiExample("presentation", value=ex.PRESENTATION, response_only=True)],
 )
 class PresentationListView(PublicMixin, generics.ListAPIView):
     serializer_class = s.PresentationSerializer
@@ -192,7 +82,7 @@ class PresentationListView(PublicMixin, generics.ListAPIView):
 @extend_schema(
     tags=["catalog"],
     summary="One presentation of the catalog",
-    examples=[OpenApiExample("presentation", value=PRESENTATION_EXAMPLE, response_only=True)],
+    examples=[OpenApiExample("presentation", value=ex.PRESENTATION, response_only=True)],
 )
 class PresentationDetailView(PublicMixin, generics.RetrieveAPIView):
     serializer_class = s.PresentationSerializer
@@ -231,8 +121,8 @@ class RequestCreateView(PublicMixin, APIView):
             429: error_response(429, "Too many submissions from this client.", ("throttled", MSG_RATE_LIMITED)),
         },
         examples=[
-            OpenApiExample("request", value=REQUEST_EXAMPLE, request_only=True),
-            OpenApiExample("created", value=CREATED_EXAMPLE, response_only=True, status_codes=["201"]),
+            OpenApiExample("request", value=ex.REQUEST, request_only=True),
+            OpenApiExample("created", value=ex.CREATED, response_only=True, status_codes=["201"]),
         ],
     )
     def post(self, request: Request) -> Response:
@@ -274,7 +164,7 @@ class RequestDetailView(RequesterView):
         tags=["requests"],
         summary="The requester's view of their request",
         parameters=[TOKEN_PARAMETER],
-        responses={200: _requester_response(REQUESTER_EXAMPLE, "The request."), 404: NOT_FOUND},
+        responses={200: _requester_response(ex.REQUESTER, "The request."), 404: NOT_FOUND},
     )
     def get(self, request: Request, token: str) -> Response:
         return self.respond(token)
@@ -289,7 +179,7 @@ class RequestWithdrawView(RequesterView):
         examples=[OpenApiExample("reason", value={"reason": "The assembly was moved to spring."}, request_only=True)],
         responses={
             200: _requester_response(
-                {**REQUESTER_EXAMPLE, "status": "withdrawn", "proposal": None, "actions": NO_ACTIONS},
+                {**ex.REQUESTER, "status": "withdrawn", "proposal": None, "actions": ex.NO_ACTIONS},
                 "The request, now withdrawn.",
             ),
             404: NOT_FOUND,
@@ -314,7 +204,7 @@ class RequestAcceptProposalView(RequesterView):
         request=s.AcceptProposalSerializer,
         examples=[OpenApiExample("choice", value={"proposed_time": 17}, request_only=True)],
         responses={
-            200: _requester_response(SCHEDULED_EXAMPLE, "The request, now scheduled."),
+            200: _requester_response(ex.SCHEDULED, "The request, now scheduled."),
             404: NOT_FOUND,
             409: error_response(
                 409,
@@ -341,7 +231,7 @@ class RequestDeclineProposalView(RequesterView):
         examples=[OpenApiExample("note", value={"note": "Mornings do not work for us."}, request_only=True)],
         responses={
             200: _requester_response(
-                {**REQUESTER_EXAMPLE, "proposal": None, "actions": {**NO_ACTIONS, "withdraw": True}},
+                {**ex.REQUESTER, "proposal": None, "actions": {**ex.NO_ACTIONS, "withdraw": True}},
                 "The request, waiting for staff again.",
             ),
             404: NOT_FOUND,
@@ -364,7 +254,7 @@ class RequestCancelView(RequesterView):
         examples=[OpenApiExample("reason", value={"reason": "School closed for a snow day."}, request_only=True)],
         responses={
             200: _requester_response(
-                {**SCHEDULED_EXAMPLE, "status": "cancelled", "actions": NO_ACTIONS}, "The request, now cancelled."
+                {**ex.SCHEDULED, "status": "cancelled", "actions": ex.NO_ACTIONS}, "The request, now cancelled."
             ),
             404: NOT_FOUND,
             409: error_response(

@@ -1,13 +1,18 @@
-"""Example bodies for the staff API's OpenAPI description (what /api/docs/ shows)."""
+"""Example bodies for the staff API's OpenAPI description (what /api/docs/ shows).
+
+The request in them is the public API's example request (outreach.api.examples.REQUEST).
+"""
+
+from outreach.api import examples as public
 
 PRESENTER_BRIEF = {"id": 4, "name": "Ana Ruiz"}
-WINDOW = {"position": 1, "start": "2031-03-11T09:00:00-05:00", "end": "2031-03-11T10:30:00-05:00"}
-PRESENTATION = {"slug": "recognize-respond-schools", "title": "Recognizing and Responding: Schools"}
+WINDOW = {"position": 1, **public.WINDOW}
+SUBMITTED_AT = "2031-02-01T15:04:05-06:00"
+APPROVED_AT = "2031-02-04T11:20:00-06:00"
 
 BOOKING = {
     "id": 31,
-    "start": "2031-03-11T09:00:00-05:00",
-    "end": "2031-03-11T10:30:00-05:00",
+    **public.WINDOW,
     "format": "in_person",
     "location": "4029 28th Ave S, Minneapolis, room 112",
     "virtual_link": "",
@@ -15,8 +20,8 @@ BOOKING = {
     "co_presenters": [{"id": 9, "name": "Lee Vang"}],
     "uid": "6f1c2a9e-1b7d-4c55-9a51-0c8f9e3d2b10@outreach.example.org",
     "sequence": 0,
-    "created_at": "2031-02-04T11:20:00-06:00",
-    "updated_at": "2031-02-04T11:20:00-06:00",
+    "created_at": APPROVED_AT,
+    "updated_at": APPROVED_AT,
     "cancelled_at": None,
     "cancel_reason": "",
     "completed_at": None,
@@ -24,61 +29,45 @@ BOOKING = {
     "presenter_notes": "",
 }
 
+
+def _request(*names: str) -> dict:
+    return {name: public.REQUEST_READ[name] for name in names}
+
+
 REQUEST_LIST_ITEM = {
     "id": 12,
-    "reference": "OS-7KQ2-M9XD",
+    "reference": public.REFERENCE,
     "status": "submitted",
-    "presentation": PRESENTATION,
-    "organization_name": "Roosevelt High School",
-    "organization_type": "school",
-    "city": "Minneapolis",
-    "county": "hennepin",
-    "audience": {"slug": "educators", "name": "Educators and school staff"},
-    "audience_size": 45,
-    "format": "in_person",
+    **_request(
+        "presentation",
+        "organization_name",
+        "organization_type",
+        "city",
+        "county",
+        "audience",
+        "audience_size",
+        "format",
+    ),
     "windows": [WINDOW],
     "booking": None,
-    "submitted_at": "2031-02-01T15:04:05-06:00",
-    "status_changed_at": "2031-02-01T15:04:05-06:00",
+    "submitted_at": SUBMITTED_AT,
+    "status_changed_at": SUBMITTED_AT,
 }
 
 REQUEST_DETAIL = {
     "id": 12,
-    "reference": "OS-7KQ2-M9XD",
+    "reference": public.REFERENCE,
     "status": "scheduled",
-    "presentation": PRESENTATION,
-    "organization_name": "Roosevelt High School",
-    "organization_type": "school",
-    "street_address": "4029 28th Ave S",
-    "city": "Minneapolis",
-    "county": "hennepin",
-    "zip_code": "55406",
-    "contact_name": "Maria Lopez",
-    "contact_role": "School counselor",
-    "contact_email": "maria.lopez@example.edu",
-    "contact_phone": "+1 612-555-0123",
-    "audience": {"slug": "educators", "name": "Educators and school staff"},
-    "audience_size": 45,
-    "age_range": "Staff",
-    "is_youth_audience": False,
-    "language": {"code": "en", "name": "English"},
-    "format": "in_person",
-    "virtual_platform": "",
-    "accessibility_needs": "An ASL interpreter for one participant.",
-    "av_available": True,
-    "is_open_to_public": False,
-    "may_list_publicly": False,
-    "notes": "",
-    "referral_source": "colleague",
+    **public.REQUEST_READ,
     "decision_note": "",
-    "submitted_at": "2031-02-01T15:04:05-06:00",
-    "status_changed_at": "2031-02-04T11:20:00-06:00",
+    "submitted_at": SUBMITTED_AT,
+    "status_changed_at": APPROVED_AT,
     "windows": [WINDOW],
     "booking": BOOKING,
     "proposals": [],
     "audit_trail": [
         {
-            "at": "2031-02-04T11:20:00-06:00",
+            "at": APPROVED_AT,
             "actor": "staff",
             "by": "jordan",
             "action": "approve",
@@ -91,14 +80,14 @@ REQUEST_DETAIL = {
         {
             "id": 88,
             "kind": "booking_confirmed",
-            "recipient": "maria.lopez@example.edu",
+            "recipient": public.REQUEST["contact_email"],
             "sequence": 0,
             "subject": "Confirmed: Recognizing and Responding: Schools on Mar 11, 2031",
             "status": "sent",
             "attempts": 1,
             "last_error": "",
             "ics_method": "REQUEST",
-            "created_at": "2031-02-04T11:20:00-06:00",
+            "created_at": APPROVED_AT,
             "last_attempt_at": "2031-02-04T11:20:01-06:00",
             "sent_at": "2031-02-04T11:20:01-06:00",
         }
@@ -161,12 +150,9 @@ FEED_TOKEN = {
 BOOKING_WITH_REQUEST = {
     "request": {
         "id": 12,
-        "reference": "OS-7KQ2-M9XD",
+        "reference": public.REFERENCE,
         "status": "scheduled",
-        "organization_name": "Roosevelt High School",
-        "city": "Minneapolis",
-        "county": "hennepin",
-        "presentation": PRESENTATION,
+        **_request("organization_name", "city", "county", "presentation"),
     },
     **BOOKING,
 }

@@ -1,11 +1,15 @@
 """Clients for the four kinds of caller, and a catalog with a presenter who can give it."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.factories import PresentationRequestFactory, PresenterFactory, days_ahead
+from outreach.api.examples import REQUEST as REQUEST_EXAMPLE
+from tests.factories import PresentationRequestFactory, PresenterFactory, example_window
 
 
 def client_with_token(user) -> APIClient:
@@ -57,23 +61,13 @@ def submitted(presentation):
 
 
 def request_body(presentation, audience, /, **overrides) -> dict:
-    """A complete, valid body for POST /api/v1/requests/ (the web form's fields, as JSON)."""
+    """The API's example request body (outreach.api.examples.REQUEST) for ``presentation`` and
+    ``audience``, its window moved to 30 days from today."""
+    start, end = example_window(timezone.localdate() + timedelta(days=30))
     return {
+        **REQUEST_EXAMPLE,
         "presentation": presentation.slug,
-        "organization_name": "Roosevelt High School",
-        "organization_type": "school",
-        "street_address": "4029 28th Ave S",
-        "city": "Minneapolis",
-        "county": "hennepin",
-        "zip_code": "55406",
-        "contact_name": "Maria Lopez",
-        "contact_role": "School counselor",
-        "contact_email": "maria.lopez@example.edu",
-        "contact_phone": "612-555-0123",
         "audience": audience.slug,
-        "audience_size": 45,
-        "language": "en",
-        "format": "in_person",
-        "windows": [{"start": days_ahead(30, 9).isoformat(), "end": days_ahead(30, 10, 30).isoformat()}],
+        "windows": [{"start": start.isoformat(), "end": end.isoformat()}],
         **overrides,
     }
