@@ -49,6 +49,8 @@ TOKEN_PARAMETER = OpenApiParameter(
     pattern=r"^[A-Za-z0-9_-]{1,100}$",
 )
 NOT_FOUND = error_response(404, "No request has this token.", ("not_found", MSG_UNKNOWN_LINK))
+
+
 def _transition(status_now: str, action_past: str) -> tuple[str, str]:
     """An example of the refusal TransitionError gives, with the service's own message."""
     return "invalid_transition", review.MSG_TRANSITION_REFUSED % {"status": status_now, "action": action_past}
