@@ -11,7 +11,7 @@ LOCK_ARGS ?=
 PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
 	--strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS)
 
-.PHONY: run test install lock migrate catalog superuser lint format worker beat bench clean
+.PHONY: run test install lock migrate catalog superuser lint format worker beat bench clean messages messages-check
 
 # requirements-dev.txt holds the whole development set (the runtime pins included), every package with
 # its hashes, so pip checks each download; pip-tools is needed only to re-compile, never to install.
@@ -58,6 +58,33 @@ lint: install
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Translations (README, "Languages"). `make messages` extracts every string a requester, host or
+# audience member can see into locale/<language>/LC_MESSAGES/django.po, compiles the .mo files
+# (both committed, so neither `make run` nor `make test` needs GNU gettext) and checks the catalogs.
+# It needs GNU gettext (xgettext, msgmerge, msgfmt). Staff-only pages, staff and presenters'
+# emails, the admin and the models' admin labels stay English and are left out.
+LOCALES := es so hmn
+MESSAGES_IGNORE := tests bench var static config '*/migrations' '*/management' '*/admin.py' \
+	outreach/models.py calendars/models.py scheduling/models scheduling/views scheduling/api scheduling/forms.py \
+	outcomes/reports outcomes/templates/outcomes/report.html outcomes/templates/outcomes/_table.html \
+	scheduling/templates/scheduling/staff scheduling/templates/scheduling/presenter \
+	'scheduling/templates/scheduling/email/staff_*' 'scheduling/templates/scheduling/email/presenter_*' \
+	calendars/templates/calendars/staff_tokens.html calendars/templates/calendars/admin_rotated.html \
+	templates/registration common/templates/common/forbidden.html '*/apps.py'
+MAKEMESSAGES := $(PY) manage.py makemessages $(addprefix --locale ,$(LOCALES)) --extension html,txt,py \
+	--add-location file --no-obsolete $(addprefix --ignore ,$(MESSAGES_IGNORE))
+
+messages: install
+	$(MAKEMESSAGES)
+	$(PY) manage.py compilemessages --ignore '.venv' --ignore 'var'
+	$(PY) -m pytest -q tests/test_translations.py
+
+# Fails when the code has strings the committed catalogs lack (re-extracts in place; needs GNU gettext).
+messages-check: install
+	$(MAKEMESSAGES)
+	git diff --exit-code -I '^"POT-Creation-Date' -- locale
+	$(PY) -m pytest -q tests/test_translations.py
 
 # With REDIS_URL set: a Celery worker and the periodic scheduler, as in production.
 worker: install

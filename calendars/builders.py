@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from icalendar import Calendar, Event, vDuration
 
@@ -25,6 +26,9 @@ REFRESH_INTERVAL = timedelta(hours=1)
 PRIVATE_PRESENTATION = _("Private presentation")
 CANCELLED_PREFIX = _("Cancelled: ")
 PENDING_PREFIX = _("Pending request: ")
+# Translators: where a public presentation takes place, as in "Northfield, Rice County" (a Minnesota county).
+PUBLIC_PLACE = _("%(city)s, %(county)s County")
+OPEN_TO_PUBLIC = _("Open to the public.")
 
 _COUNTY_NAMES = dict(COUNTY_CHOICES)
 # C0 controls other than TAB and LF cannot appear in iCalendar text; CR becomes LF.
@@ -45,7 +49,7 @@ def public_place(request: PresentationRequest) -> str:
     """City and county, the only place the public sees ('Northfield, Rice County')."""
     if request.county == OUTSIDE_MINNESOTA:
         return f"{request.city} ({_COUNTY_NAMES[OUTSIDE_MINNESOTA]})"
-    return f"{request.city}, {_COUNTY_NAMES.get(request.county, request.county)} County"
+    return str(PUBLIC_PLACE % {"city": request.city, "county": _COUNTY_NAMES.get(request.county, request.county)})
 
 
 # A number that cannot occur in the URL otherwise: reverse() once, then format the pk in.
@@ -60,6 +64,8 @@ class _Texts:
     """
 
     formats: dict[str, str]
+    format_line: str  # with %(format)s
+    open_to_public: str
     private: str
     cancelled: str
     pending: str
@@ -71,6 +77,9 @@ class _Texts:
         staff_page = reverse("staff:request_detail", args=[_PK_MARK]).replace(str(_PK_MARK), "{pk}")
         return cls(
             formats={value: str(label) for value, label in Format.choices},
+            # Translators: a line of a public calendar event, as in "Format: In person".
+            format_line=gettext("Format: %(format)s"),
+            open_to_public=str(OPEN_TO_PUBLIC),
             private=str(PRIVATE_PRESENTATION),
             cancelled=str(CANCELLED_PREFIX),
             pending=str(PENDING_PREFIX),
@@ -92,9 +101,9 @@ def _public_event(booking: Booking, texts: _Texts) -> Event:
     request = booking.request
     presentation = request.presentation
     organization = request.organization_name if request.may_list_publicly else texts.private
-    lines = [presentation.summary, f"Format: {texts.formats[booking.format]}"]
+    lines = [presentation.summary, texts.format_line % {"format": texts.formats[booking.format]}]
     if request.may_list_publicly and request.is_open_to_public:
-        lines.append("Open to the public.")
+        lines.append(texts.open_to_public)
     return event_new(
         booking=booking,
         summary=texts.summary(booking, f"{presentation.title} – {organization}"),
@@ -210,12 +219,13 @@ def _requester_summary(booking: Booking) -> str:
 
 
 def _requester_details(booking: Booking, *, status_url: str) -> str:
+    """The event's details for the requester, in the page's language (the invites' lines)."""
     return "\n".join(
         [
-            f"Presentation: {booking.request.presentation.title}",
-            f"Where: {booking_location(booking)}",
-            f"Presenters: {', '.join(p.name for p in booking.presenters())}",
-            f"Request status: {status_url}",
+            gettext("Presentation: %(title)s") % {"title": booking.request.presentation.title},
+            gettext("Where: %(place)s") % {"place": booking_location(booking)},
+            gettext("Presenters: %(names)s") % {"names": ", ".join(p.name for p in booking.presenters())},
+            gettext("Request status: %(url)s") % {"url": status_url},
         ]
     )
 

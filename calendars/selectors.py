@@ -20,7 +20,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import get_translation_fields
 
 from calendars.models import StaffFeedToken
 from common.links import token_hash, token_is_well_formed
@@ -56,9 +58,9 @@ PUBLIC_FIELDS = (
     "request__is_open_to_public",
     "request__city",
     "request__county",
-    "request__presentation__title",
     "request__presentation__slug",
-    "request__presentation__summary",
+    # The title and summary in every language: the page's own, and English where it has none.
+    *(f"request__presentation__{name}" for name in get_translation_fields("title", "summary")),
 )
 
 
@@ -161,7 +163,8 @@ def feed_version(*, feed: Feed, now: datetime) -> FeedVersion:
             presenter_changed=Max("lead_presenter__updated_at"),
         )
     )
-    parts = [FEED_FORMAT, settings.SITE_URL, feed.key, feed.name, row["count"], row["ids"], row["sequences"]]
+    parts = [FEED_FORMAT, settings.SITE_URL, get_language(), feed.key, feed.name]
+    parts += [row["count"], row["ids"], row["sequences"]]
     changes = [row["changed"], row["request_changed"], row["presentation_changed"], row["presenter_changed"]]
     if feed.tentative:
         pending = Q(request__status=RequestStatus.SUBMITTED)

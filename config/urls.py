@@ -3,12 +3,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from common.views import healthz
+from common.views import healthz, language_set
 from scheduling.urls import presenter_urls, staff_urls
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", language_set, name="set_language"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("outcomes.urls")),  # /evaluation/, /survey/, /staff/reports/
     path("staff/", include(staff_urls)),

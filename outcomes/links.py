@@ -19,6 +19,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
+from common.languages import is_public_language, url_in_language
 from common.links import token_for
 from scheduling.models import Booking
 
@@ -36,8 +37,10 @@ def evaluation_token(*, booking: Booking) -> str:
     return f"{booking.pk}.{token_for(purpose=EVALUATION_TOKEN_PURPOSE, salt=booking.uid)}"
 
 
-def evaluation_url(*, booking: Booking) -> str:
-    return settings.SITE_URL + reverse("outcomes:evaluation", kwargs={"token": evaluation_token(booking=booking)})
+def evaluation_url(*, booking: Booking, language: str | None = None) -> str:
+    """The host's evaluation link; with ``language``, it opens in that language (the requester's, in emails)."""
+    url = settings.SITE_URL + reverse("outcomes:evaluation", kwargs={"token": evaluation_token(booking=booking)})
+    return url_in_language(url, language) if language else url
 
 
 def survey_code(*, booking: Booking) -> str:
@@ -46,9 +49,24 @@ def survey_code(*, booking: Booking) -> str:
     return f"{booking.pk}-{base64.b32encode(digest[:5]).decode('ascii').lower()}"
 
 
-def survey_url(*, booking: Booking) -> str:
-    return settings.SITE_URL + reverse("outcomes:survey", kwargs={"code": survey_code(booking=booking)})
+def survey_language(*, booking: Booking) -> str:
+    """The language the survey's QR code opens in unless the presenter picks another: the
+    presentation's own language when the public site offers it, else English."""
+    code = booking.request.language.code
+    return code if is_public_language(code) else settings.LANGUAGE_CODE
 
 
-def survey_qr_url(*, booking: Booking) -> str:
-    return settings.SITE_URL + reverse("outcomes:survey_qr", kwargs={"code": survey_code(booking=booking)})
+def survey_url(*, booking: Booking, language: str | None = None) -> str:
+    """The survey's public link, opening in ``language`` (by default ``survey_language``)."""
+    url = settings.SITE_URL + reverse("outcomes:survey", kwargs={"code": survey_code(booking=booking)})
+    return url_in_language(url, language or survey_language(booking=booking))
+
+
+def survey_qr_url(*, booking: Booking, language: str | None = None) -> str:
+    """The QR code (SVG) of ``survey_url`` in ``language``, as an absolute link."""
+    return settings.SITE_URL + survey_qr_path(booking=booking, language=language)
+
+
+def survey_qr_path(*, booking: Booking, language: str | None = None) -> str:
+    path = reverse("outcomes:survey_qr", kwargs={"code": survey_code(booking=booking)})
+    return url_in_language(path, language or survey_language(booking=booking))

@@ -46,7 +46,9 @@ def booking_for_survey(*, code: str) -> Booking | None:
     match = SURVEY_CODE_RE.match(code.lower())
     if match is None:
         return None
-    booking = Booking.objects.select_related("request__presentation").filter(pk=int(match[1])).first()
+    booking = (
+        Booking.objects.select_related("request__presentation", "request__language").filter(pk=int(match[1])).first()
+    )
     if booking is None or not constant_time_compare(survey_code(booking=booking), code.lower()):
         return None
     return booking

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from common.access import staff_required
+from common.languages import language_from_query
 from outcomes import links as outcome_links
 from outcomes import qr, selectors, services
 from outcomes.forms import EvaluationForm, ReportRangeForm, SurveyForm
@@ -168,13 +169,16 @@ def survey_thanks(request: HttpRequest, code: str) -> HttpResponse:
 @cache_control(public=True, max_age=86400)
 @require_GET
 def survey_qr(request: HttpRequest, code: str) -> HttpResponse:
-    """The survey link as a QR code (SVG), for the last slide; ?download=1 saves it as a file."""
+    """The survey link as a QR code (SVG), for the last slide; ?download=1 saves it as a file.
+
+    ``?lang=`` chooses the language the survey opens in (by default the presentation's)."""
     booking = _survey_booking_or_404(code)
-    url = outcome_links.survey_url(booking=booking)
+    language = language_from_query(request) or outcome_links.survey_language(booking=booking)
+    url = outcome_links.survey_url(booking=booking, language=language)
     svg = qr.survey_qr_svg(url=url, title=str(_("QR code for the audience survey: %(url)s") % {"url": url}))
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     if request.GET.get("download"):
-        response["Content-Disposition"] = f'attachment; filename="survey-{code}.svg"'
+        response["Content-Disposition"] = f'attachment; filename="survey-{code}-{language}.svg"'
     return response
 
 

@@ -3,32 +3,35 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from outreach.enums import RequestStatus
 from outreach.models import Audience, Language, Presentation, PresentationRequest, RequestWindow
 
 
 @admin.register(Audience)
-class AudienceAdmin(admin.ModelAdmin):
+class AudienceAdmin(TranslationAdmin):
     list_display = ["name", "slug", "display_order"]
     list_editable = ["display_order"]
-    prepopulated_fields = {"slug": ["name"]}
+    prepopulated_fields = {"slug": ["name_en"]}
     search_fields = ["name"]
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(TranslationAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Presentation)
-class PresentationAdmin(admin.ModelAdmin):
+class PresentationAdmin(TranslationAdmin):
+    """Each text has a field per language ("title [es]", ...); an empty one shows the English text."""
+
     list_display = ["title", "duration_minutes", "offers_in_person", "offers_virtual", "is_active", "display_order"]
     list_editable = ["is_active", "display_order"]
     list_filter = ["is_active", "offers_in_person", "offers_virtual", "audiences", "languages"]
     search_fields = ["title", "summary", "description"]
-    prepopulated_fields = {"slug": ["title"]}
+    prepopulated_fields = {"slug": ["title_en"]}
     filter_horizontal = ["audiences", "languages"]
 
 
@@ -50,6 +53,7 @@ class PresentationRequestAdmin(admin.ModelAdmin):
         "organization_type",
         "format",
         "language",
+        "requester_language",
         "county",
         "is_youth_audience",
     ]
@@ -77,7 +81,10 @@ class PresentationRequestAdmin(admin.ModelAdmin):
             "Organization",
             {"fields": ["organization_name", "organization_type", "street_address", "city", "county", "zip_code"]},
         ),
-        ("Contact", {"fields": ["contact_name", "contact_role", "contact_email", "contact_phone"]}),
+        (
+            "Contact",
+            {"fields": ["contact_name", "contact_role", "contact_email", "contact_phone", "requester_language"]},
+        ),
         ("Audience", {"fields": ["audience", "audience_size", "age_range", "is_youth_audience", "language"]}),
         (
             "Logistics",

@@ -6,11 +6,10 @@ from datetime import date, datetime, time
 from django import forms
 from django.conf import settings
 from django.db.models import Model
-from django.utils import timezone
-from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.dates import time_span
 from common.forms import AccessibleForm, CleanCharField
 from common.validators import honeypot_filled, phone_normalize, zip_code_validate
 from outreach.enums import COUNTY_CHOICES, Format, OrganizationType, ReferralSource
@@ -260,7 +259,7 @@ class RequestForm(AccessibleForm):
             (
                 _("Preferred dates and times"),
                 [
-                    (label, window_text(window.start, window.end))
+                    (label, time_span(window.start, window.end))
                     for label, window in zip(self.REVIEW_WINDOW_LABELS, data["windows"], strict=False)
                 ],
             ),
@@ -293,13 +292,6 @@ class RequestForm(AccessibleForm):
         """The cleaned values that become the request's own fields."""
         excluded = {"website", "windows"} | {name for name in self.cleaned_data if name.startswith("window_")}
         return {name: value for name, value in self.cleaned_data.items() if name not in excluded}
-
-
-def window_text(start: datetime, end: datetime) -> str:
-    """A time as requesters read it, in the site's time zone: "Monday, March 15, 2027, 9:00 AM" and the end
-    time after an en dash, as the status page and the emails write it."""
-    start, end = timezone.localtime(start), timezone.localtime(end)
-    return f"{date_format(start, 'l, F j, Y')}, {time_format(start, 'g:i A')} – {time_format(end, 'g:i A')}"
 
 
 def _as_posted(value) -> str:

@@ -147,6 +147,14 @@ class PresentationRequest(models.Model):
     )
 
     decision_note = models.TextField(_("reason given to the requester"), blank=True)
+    # The language the requester used on the site: every email and invite to them is in it.
+    requester_language = models.CharField(
+        _("requester's language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the requester used; their emails and calendar invites are in it."),
+    )
 
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     status_changed_at = models.DateTimeField(_("status changed"), auto_now_add=True)

@@ -1,7 +1,10 @@
-"""Reads for the public pages: the catalog and a request by its private token."""
+"""Reads for the public pages: the catalog (and whether its texts are translated) and a request by its private token."""
 
-from django.db.models import Prefetch, QuerySet
+from django.conf import settings
+from django.db.models import Model, Prefetch, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from common.links import token_hash, token_is_well_formed
 from outreach.models import Presentation, PresentationRequest, RequestWindow
@@ -36,3 +39,13 @@ def request_by_token(*, token: str) -> PresentationRequest | None:
         .filter(token_hash=token_hash(token))
         .first()
     )
+
+
+def catalog_text_is_translated(*, item: Model, field: str, language: str | None = None) -> bool:
+    """Whether a catalog text (a presentation's title, summary or description, an audience's or a
+    language's name) has its own translation in ``language`` (the active one by default); English
+    always has. Where it has none, the page shows the English text and says so."""
+    language = language or get_language() or settings.LANGUAGE_CODE
+    if language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
+        return True
+    return bool(getattr(item, build_localized_fieldname(field, language), None))

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.languages import is_public_language, public_language_codes
 from common.links import token_new
 from common.validators import phone_normalize, zip_code_validate
 from outreach.enums import Format
@@ -40,6 +41,7 @@ MSG_FORMAT_NOT_OFFERED = _("This presentation is not offered in that format.")
 MSG_LANGUAGE_NOT_OFFERED = _("This presentation is not offered in that language.")
 MSG_AUDIENCE_SIZE = _("Enter a number of people between 1 and 5,000.")
 MSG_PLATFORM_REQUIRED = _("Tell us which platform you will use (for example Zoom or Teams).")
+MSG_REQUESTER_LANGUAGE = _("Choose one of the languages this site is offered in: %(languages)s.")
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -83,6 +85,8 @@ def request_errors(*, presentation: Presentation, windows: list[Window], fields:
     language = fields.get("language")
     if language is not None and not presentation.languages.filter(pk=language.pk).exists():
         add("language", MSG_LANGUAGE_NOT_OFFERED)
+    if "requester_language" in fields and not is_public_language(fields["requester_language"]):
+        add("requester_language", MSG_REQUESTER_LANGUAGE % {"languages": ", ".join(public_language_codes())})
     for field, rule in (("zip_code", zip_code_validate), ("contact_phone", phone_normalize)):
         if field in fields:
             try:
@@ -116,7 +120,8 @@ def _reference_new() -> str:
 def request_submit(*, presentation: Presentation, windows: list[Window], **fields) -> PresentationRequest:
     """Save a new request with its windows and queue the acknowledgement and the staff notice.
 
-    ``fields`` are PresentationRequest's own fields (organization, contact, audience, ...).
+    ``fields`` are PresentationRequest's own fields (organization, contact, audience, ...);
+    ``requester_language``, one of PUBLIC_LANGUAGES, is the language of every email to the requester.
     Raises ValidationError, keyed by field, when a rule is broken; nothing is saved then.
     The status link's token is on ``request.status_token``; the database keeps only its hash.
     """

@@ -103,7 +103,10 @@ def request_create(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "outreach/request_review.html", {**context, "blocked": MSG_RATE_LIMITED}, status=429)
     try:
         submitted = request_submit(
-            presentation=presentation, windows=form.cleaned_data["windows"], **form.request_fields()
+            presentation=presentation,
+            windows=form.cleaned_data["windows"],
+            requester_language=request.LANGUAGE_CODE,
+            **form.request_fields(),
         )
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():

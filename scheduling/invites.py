@@ -9,9 +9,10 @@ from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format
-from icalendar import Calendar
+from django.utils.translation import get_language, gettext, ngettext
+from icalendar import Calendar, vText
 
+from common.dates import time_span
 from scheduling.ical import attendees_add, booking_location, calendar_new, event_new, organizer, utc
 from scheduling.models import Booking, Presenter
 
@@ -20,23 +21,35 @@ CANCEL = "CANCEL"
 
 
 def _description(booking: Booking, *, status_url: str) -> str:
+    """The invite's DESCRIPTION, in the active language (the recipient's)."""
     request = booking.request
-    start = timezone.localtime(booking.start)
+    size = request.audience_size
     lines = [
-        f"Presentation: {request.presentation.title}",
-        f"When: {date_format(start, 'l, F j, Y')}, {date_format(start, 'P')} – "
-        f"{date_format(timezone.localtime(booking.end), 'P')} (Central time)",
-        f"Organization: {request.organization_name}",
-        f"Contact: {request.contact_name}, {request.contact_email}, {request.contact_phone}",
-        f"Audience: {request.audience.name}, about {request.audience_size} people",
-        f"Where: {booking_location(booking)}",
-        f"Presenters: {', '.join(p.name for p in booking.presenters())}",
+        # Translators: lines of a calendar invite's description; keep each value's %(...)s placeholder.
+        gettext("Presentation: %(title)s") % {"title": request.presentation.title},
+        gettext("When: %(time)s (Central time)") % {"time": time_span(booking.start, booking.end)},
+        gettext("Organization: %(organization)s") % {"organization": request.organization_name},
+        gettext("Contact: %(contact)s")
+        % {"contact": f"{request.contact_name}, {request.contact_email}, {request.contact_phone}"},
+        gettext("Audience: %(audience)s, %(size)s")
+        % {
+            "audience": request.audience.name,
+            "size": ngettext("about %(count)s person", "about %(count)s people", size) % {"count": size},
+        },
+        gettext("Where: %(place)s") % {"place": booking_location(booking)},
+        gettext("Presenters: %(names)s") % {"names": ", ".join(p.name for p in booking.presenters())},
     ]
     if request.accessibility_needs:
-        lines.append(f"Accessibility or interpreter needs: {request.accessibility_needs}")
+        lines.append(gettext("Accessibility or interpreter needs: %(needs)s") % {"needs": request.accessibility_needs})
     if status_url:
-        lines.append(f"Request status: {status_url}")
+        lines.append(gettext("Request status: %(url)s") % {"url": status_url})
     return "\n".join(lines)
+
+
+def _in_language(text: str, language: str) -> vText:
+    value = vText(text)
+    value.params["LANGUAGE"] = language
+    return value
 
 
 def invite_calendar(
@@ -45,18 +58,20 @@ def invite_calendar(
     """The invite for ``booking``: METHOD ``method``, with every current presenter as attendee.
 
     ``status_url`` goes into DESCRIPTION and URL for the requester's copy only; presenters'
-    copies point to the program's site instead.
+    copies point to the program's site instead. SUMMARY and DESCRIPTION are in the active
+    language, which their LANGUAGE parameter names (RFC 5545, 3.2.10).
     """
     request = booking.request
     presenters = booking.presenters() if presenters is None else presenters
     cal = calendar_new(method=method)
+    language = get_language() or settings.LANGUAGE_CODE
     event = event_new(
         booking=booking,
-        summary=f"{request.presentation.title} – {request.organization_name}",
+        summary=_in_language(f"{request.presentation.title} – {request.organization_name}", language),
         stamp=timezone.now(),
         status="CANCELLED" if method == CANCEL else "CONFIRMED",
         location=booking_location(booking),
-        description=_description(booking, status_url=status_url),
+        description=_in_language(_description(booking, status_url=status_url), language),
         url=status_url or settings.SITE_URL + "/",
     )
     event.add("organizer", organizer())

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -24,6 +25,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin, so that its forms show each translated field per language.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -47,7 +50,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The language of the request: English on staff pages, else the visitor's choice (common.languages).
+    "common.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -70,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "common.context_processors.program",
+                "common.context_processors.languages",
             ],
         },
     },
@@ -119,11 +124,30 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "presenter:home"
 
 # --- Time and language -----------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
-LANGUAGES = [("en", _("English"))]
+# https://docs.djangoproject.com/en/5.2/topics/i18n/translation/ ; the catalogs are in locale/
+# (`make messages` extracts, README "Languages" says how a translation is reviewed and turned on).
+LANGUAGE_CODE = "en"
+# Every language the site has a translation for. Requesters' emails and invites can be in any of them.
+LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("so", _("Somali")), ("hmn", _("Hmong"))]
+# Django's own list knows neither Somali nor Hmong: their names, in English and in the language itself.
+LANG_INFO.setdefault("so", {"bidi": False, "code": "so", "name": "Somali", "name_local": "Soomaali"})
+LANG_INFO.setdefault("hmn", {"bidi": False, "code": "hmn", "name": "Hmong", "name_local": "Hmoob"})
+# The languages the public switcher offers and a browser's Accept-Language may select. Turn one on
+# only after a community member has reviewed its translation (README, "Languages").
+PUBLIC_LANGUAGES = env.list("PUBLIC_LANGUAGES", default=["en", "es"])
+# Staff pages, staff emails and presenters' pages and emails are in this language whatever the browser asks.
+STAFF_LANGUAGE = "en"
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The switcher's choice is remembered for a year (a cookie holding only the language code).
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env("TIME_ZONE", default="America/Chicago")
 USE_I18N = True
 USE_TZ = True
+# The catalog's own texts (titles, summaries, descriptions, audiences, language names) per language,
+# edited in the admin; a missing translation shows the English text (https://django-modeltranslation.readthedocs.io/).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 
 # --- Static files ----------------------------------------------------------------------
 STATIC_URL = "/static/"

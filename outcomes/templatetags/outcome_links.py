@@ -4,8 +4,9 @@ They compute the links from the booking alone (no query), so they are safe in li
 """
 
 from django import template
-from django.urls import reverse
+from django.utils.translation import get_language
 
+from common.languages import language_name_local, public_language_codes
 from outcomes import links
 from scheduling.models import Booking
 
@@ -14,13 +15,13 @@ register = template.Library()
 
 @register.simple_tag
 def evaluation_url(booking: Booking) -> str:
-    """The host's private evaluation link (absolute, for emails)."""
-    return links.evaluation_url(booking=booking)
+    """The host's private evaluation link (absolute, for emails), opening in the email's language."""
+    return links.evaluation_url(booking=booking, language=get_language())
 
 
 @register.simple_tag
 def survey_url(booking: Booking) -> str:
-    """The audience survey's public link (absolute)."""
+    """The audience survey's public link (absolute), in the presentation's language."""
     return links.survey_url(booking=booking)
 
 
@@ -33,7 +34,24 @@ def survey_qr_url(booking: Booking) -> str:
 @register.simple_tag
 def survey_qr_path(booking: Booking) -> str:
     """The QR code's path on this site, for an <img> on our own pages."""
-    return reverse("outcomes:survey_qr", kwargs={"code": links.survey_code(booking=booking)})
+    return links.survey_qr_path(booking=booking)
+
+
+@register.simple_tag
+def survey_languages(booking: Booking) -> list[dict]:
+    """The survey in each language the public site offers, for the presenter to choose the slide's:
+    [{"code", "name", "url", "qr_path", "default"}]."""
+    default = links.survey_language(booking=booking)
+    return [
+        {
+            "code": code,
+            "name": language_name_local(code),
+            "url": links.survey_url(booking=booking, language=code),
+            "qr_path": links.survey_qr_path(booking=booking, language=code),
+            "default": code == default,
+        }
+        for code in public_language_codes()
+    ]
 
 
 @register.filter

@@ -39,6 +39,7 @@ REQUEST = {
     "age_range": "Staff",
     "is_youth_audience": False,
     "language": LANGUAGE["code"],
+    "requester_language": "en",
     "format": "in_person",
     "virtual_platform": "",
     "accessibility_needs": "An ASL interpreter for one participant.",
@@ -96,6 +97,7 @@ REQUESTER = {
             "audience",
             "audience_size",
             "language",
+            "requester_language",
             "format",
             "virtual_platform",
         )

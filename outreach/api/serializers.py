@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -158,6 +159,14 @@ class RequestCreateSerializer(serializers.Serializer):
             "max_length": MSG_WINDOWS_TOO_MANY,
         },
     )
+    requester_language = StrictCharField(
+        required=False,
+        max_length=8,
+        help_text=(
+            "The language of every email and calendar invite the requester gets: one of the languages the "
+            "public site offers (en, es, ...). By default the language Accept-Language selected."
+        ),
+    )
     website = StrictCharField(
         required=False,
         allow_blank=True,
@@ -173,6 +182,7 @@ class RequestCreateSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         attrs.pop("website", None)
+        attrs.setdefault("requester_language", get_language() or settings.LANGUAGE_CODE)
         presentation, windows = attrs.pop("presentation"), attrs.pop("windows")
         problems = request_errors(presentation=presentation, windows=windows, fields=attrs)
         if problems:
@@ -277,6 +287,7 @@ class RequesterRequestSerializer(serializers.ModelSerializer):
             "audience",
             "audience_size",
             "language",
+            "requester_language",
             "format",
             "virtual_platform",
             "submitted_at",

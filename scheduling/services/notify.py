@@ -17,12 +17,13 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError as BrokerError
 
+from common.dates import day_short
 from common.exceptions import DomainError
+from common.languages import url_in_language
 from outreach.models import PresentationRequest
 from scheduling.invites import CANCEL, REQUEST, invite_calendar, invite_restamp
 from scheduling.models import Booking, Notification, NotificationKind, NotificationStatus, Presenter, Proposal
@@ -75,7 +76,7 @@ def _subject(kind: str, request: PresentationRequest, booking: Booking | None) -
         "reference": request.reference,
         "title": request.presentation.title,
         "organization": request.organization_name,
-        "date": date_format(timezone.localtime(booking.start), "M j, Y") if booking else "",
+        "date": day_short(booking.start) if booking else "",
     }
     return " ".join(str(SUBJECTS[kind] % values).split())[:200]
 
@@ -93,11 +94,47 @@ def notification_queue(
 ) -> Notification:
     """Render the email for ``kind`` (and its invite) and write it to the outbox; send it after commit.
 
-    Templates: ``scheduling/email/<kind>.txt`` and ``<kind>.html``. Queuing the same request,
-    kind, recipient and sequence twice returns the first row.
+    Templates: ``scheduling/email/<kind>.txt`` and ``<kind>.html``. The requester's email and
+    invite are in the language they used (``request.requester_language``), the staff's and the
+    presenters' in STAFF_LANGUAGE. Queuing the same request, kind, recipient and sequence twice
+    returns the first row.
     """
     is_requester = recipient == request.contact_email
-    status_url = request.get_status_url() if is_requester else ""
+    language = request.requester_language if is_requester else settings.STAFF_LANGUAGE
+    with translation.override(language):
+        rendered = _render(
+            request=request,
+            kind=kind,
+            recipient=recipient,
+            is_requester=is_requester,
+            context=context,
+            booking=booking,
+            invite_method=invite_method,
+            invite_presenters=invite_presenters,
+        )
+    notification, created = Notification.objects.get_or_create(
+        request=request, kind=kind, recipient=recipient, sequence=sequence, defaults={"booking": booking, **rendered}
+    )
+    if created:
+        transaction.on_commit(partial(notification_enqueue, notification_id=notification.pk))
+    return notification
+
+
+def _render(
+    *,
+    request: PresentationRequest,
+    kind: str,
+    recipient: str,
+    is_requester: bool,
+    context: dict | None,
+    booking: Booking | None,
+    invite_method: str,
+    invite_presenters: list[Presenter] | None,
+) -> dict:
+    """The outbox row's subject, bodies and invite, in the active language.
+
+    The requester's copy links to their status page in their language; the others' have no such link."""
+    status_url = url_in_language(request.get_status_url(), request.requester_language) if is_requester else ""
     context = {
         "request_obj": request,
         "booking": booking,
@@ -107,6 +144,7 @@ def notification_queue(
         "staff_url": settings.SITE_URL + request.get_staff_url(),
         "status_url": status_url,
         "for_presenter": not is_requester and recipient != settings.STAFF_NOTIFICATION_EMAIL,
+        "cancel_cutoff_hours": settings.REQUESTER_CANCEL_CUTOFF_HOURS,
         **(context or {}),
     }
     ics = ""
@@ -116,23 +154,13 @@ def notification_queue(
             .to_ical()
             .decode("utf-8")
         )
-    notification, created = Notification.objects.get_or_create(
-        request=request,
-        kind=kind,
-        recipient=recipient,
-        sequence=sequence,
-        defaults={
-            "booking": booking,
-            "subject": _subject(kind, request, booking),
-            "body_text": render_to_string(f"scheduling/email/{kind}.txt", context),
-            "body_html": render_to_string(f"scheduling/email/{kind}.html", context),
-            "ics_method": invite_method if ics else "",
-            "ics": ics,
-        },
-    )
-    if created:
-        transaction.on_commit(partial(notification_enqueue, notification_id=notification.pk))
-    return notification
+    return {
+        "subject": _subject(kind, request, booking),
+        "body_text": render_to_string(f"scheduling/email/{kind}.txt", context),
+        "body_html": render_to_string(f"scheduling/email/{kind}.html", context),
+        "ics_method": invite_method if ics else "",
+        "ics": ics,
+    }
 
 
 def notification_enqueue(*, notification_id: int) -> bool:

@@ -96,7 +96,8 @@ def evaluation_path(booking) -> str:
 
 
 def survey_path(booking) -> str:
-    return path_of(outcome_links.survey_url(booking=booking))
+    """The survey's path, without the ?lang= its QR code adds."""
+    return path_of(outcome_links.survey_url(booking=booking)).split("?")[0]
 
 
 EVALUATION = {
@@ -119,7 +120,7 @@ SURVEY = {
 
 
 def test_thank_you_email_links_to_the_evaluation(completed):
-    url = outcome_links.evaluation_url(booking=completed)
+    url = outcome_links.evaluation_url(booking=completed, language="en")  # the requester's language
 
     (message,) = mail.outbox
     html = message.alternatives[0][0]
@@ -127,10 +128,10 @@ def test_thank_you_email_links_to_the_evaluation(completed):
     assert message.to == [CONTACT]
     assert (
         "Would you tell us how it went? Six short questions, about two minutes; your answers help us "
-        f"improve and report to the people who fund this work:\n{url}\n" in message.body
+        f"improve and report to the people who fund this work.\n{url}\n" in message.body
     )
-    assert f'<a href="{url}"' in html
-    assert re.fullmatch(rf"https://outreach\.test/evaluation/{completed.pk}\.[A-Za-z0-9_-]{{43}}/", url)
+    assert f'<a href="{url.replace("&", "&amp;")}"' in html
+    assert re.fullmatch(rf"https://outreach\.test/evaluation/{completed.pk}\.[A-Za-z0-9_-]{{43}}/\?lang=en", url)
 
 
 def test_evaluation_round_trip_then_the_answer_is_shown(client, completed):
@@ -268,7 +269,7 @@ def test_evaluation_reminder_goes_once_after_seven_days(completed, run_on_commit
     (message,) = first_mail
     assert message.to == [CONTACT]
     assert message.subject == f"Two minutes for us? How {completed.request.presentation.title} went"
-    assert f"{outcome_links.evaluation_url(booking=completed)}\n" in message.body
+    assert f"{outcome_links.evaluation_url(booking=completed, language='en')}\n" in message.body
     assert mail.outbox == []
     assert Notification.objects.filter(kind="evaluation_reminder").count() == 1
 
@@ -316,7 +317,8 @@ def test_survey_round_trip_shows_where_to_get_help(client, presented):
 def test_survey_asks_for_no_personal_data(client, presented):
     text = client.get(survey_path(presented)).text
 
-    form = text[text.index("<form") : text.index("</form>")]
+    form = text[text.index('<form method="post" action="/survey/') :]
+    form = form[: form.index("</form>")]
     names = re.findall(r'name="([a-z_]+)"', form)
     assert names == [
         "csrfmiddlewaretoken",
@@ -445,21 +447,22 @@ def test_survey_qr_code_is_an_svg_of_the_survey_link(client, presented):
         r'<svg width="(\d+)" height="\1" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 (\d+) \2"', response.text
     )
     code = outcome_links.survey_code(booking=presented)
-    assert download["Content-Disposition"] == f'attachment; filename="survey-{code}.svg"'
+    assert download["Content-Disposition"] == f'attachment; filename="survey-{code}-en.svg"'
 
 
 def test_survey_qr_include_for_the_presenter_page_costs_no_query(presented, django_assert_num_queries):
-    booking = Booking.objects.select_related("request").get(pk=presented.pk)
+    booking = Booking.objects.select_related("request__language").get(pk=presented.pk)  # as the schedule loads it
     url = outcome_links.survey_url(booking=booking)
 
     with django_assert_num_queries(0):
         html = render_to_string("outcomes/_survey_qr.html", {"booking": booking})
 
     qr_path = path_of(outcome_links.survey_qr_url(booking=booking))
+    assert url == f"https://outreach.test/survey/{outcome_links.survey_code(booking=booking)}/?lang=en"
     assert f'<img src="{qr_path}" width="160" height="160"' in html
-    assert f'alt="QR code that opens the audience survey at {url}"' in html
-    assert f'<a href="{url}">{url}</a>' in html
-    assert f'<a href="{qr_path}?download=1" download>Download the QR code (SVG)</a>' in html
+    assert f'alt="QR code that opens the audience survey in English at {url}"' in html
+    assert f'<a href="{url}" hreflang="en">{url}</a>' in html
+    assert f'<a href="{qr_path}&amp;download=1" download>Download the QR code (SVG)</a>' in html
 
 
 def test_presenter_reminder_carries_the_survey_link_and_qr_code(scheduled, run_on_commit):

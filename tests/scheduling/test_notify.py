@@ -48,7 +48,7 @@ def test_acknowledgement_reaches_the_contact(submitted):
     assert ack.to == ["maria.lopez@example.edu"]
     assert ack.from_email == "Outreach Scheduler <outreach@outreach.test>"
     assert ack.subject == f"We received your presentation request {request.reference}"
-    status_url = f"https://outreach.test/requests/{token}/"
+    status_url = f"https://outreach.test/requests/{token}/?lang=en"  # opens in the language the request used
     assert f"Reference: {request.reference}" in ack.body
     assert f"Your private status link (keep it; anyone with it can see the request):\n{status_url}\n" in ack.body
     assert "Presentation: Recognizing and Responding: Schools\n" in ack.body

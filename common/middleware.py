@@ -1,0 +1,50 @@
+"""Request-wide behaviour that belongs to no one app."""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from common.languages import API_PATH_PREFIX, is_staff_path, language_for_request, language_from_query
+
+
+def _is_page(path: str, response) -> bool:
+    """An HTML page (not the API, a feed or an image), where ``?lang=`` is remembered."""
+    return not path.startswith(API_PATH_PREFIX) and response.get("Content-Type", "").startswith("text/html")
+
+
+class LanguageMiddleware:
+    """Answer each request in its language (``common.languages.language_for_request``).
+
+    In place of Django's LocaleMiddleware: public pages follow the visitor's choice among
+    PUBLIC_LANGUAGES, staff and presenters' pages are always STAFF_LANGUAGE, and no address
+    carries a language prefix. A page opened with ``?lang=`` (a link in an email, a QR code)
+    remembers that language, so that the forms it leads to stay in it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = language_for_request(request)
+        request.LANGUAGE_CODE = language
+        # Restored afterwards, so that work done later on this thread (a task run in-process, the
+        # next test) does not inherit the visitor's language.
+        with translation.override(language):
+            response = self.get_response(request)
+        path = request.path_info
+        if not is_staff_path(path):
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+            chosen = language_from_query(request) if _is_page(path, response) else None
+            if chosen and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != chosen:
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    chosen,
+                    max_age=settings.LANGUAGE_COOKIE_AGE,
+                    path=settings.LANGUAGE_COOKIE_PATH,
+                    domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                    secure=settings.LANGUAGE_COOKIE_SECURE,
+                    httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                )
+        response.headers.setdefault("Content-Language", language)
+        return response
