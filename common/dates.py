@@ -45,8 +45,9 @@ def time_of_day(moment: datetime) -> str:
 
 
 def time_span(start: datetime, end: datetime) -> str:
-    """A presentation's or a window's time: "Monday, March 15, 2027, 9:00 AM to 10:30 AM, with an en dash"."""
-    # Translators: a date followed by the start and end times, as in "Monday, March 15, 2027, 9:00 AM" and the end time after an en dash.
+    """A presentation's or a window's time: the date, the start time and, after an en dash, the end time."""
+    # Translators: a date followed by the start and end times, as in "Monday, March 15, 2027, 9:00 AM"
+    # then an en dash and "10:30 AM".
     return gettext("%(day)s, %(start)s – %(end)s") % {
         "day": day_long(start),
         "start": time_of_day(start),
