@@ -23,8 +23,11 @@ from scheduling.ical import booking_location, calendar_new, event_new, utc
 from scheduling.models import Booking
 
 REFRESH_INTERVAL = timedelta(hours=1)
+# Translators: shown in public listings instead of an organization's name when it asked not to be named.
 PRIVATE_PRESENTATION = _("Private presentation")
+# Translators: before the title of a cancelled presentation in a calendar (keep the space at the end).
 CANCELLED_PREFIX = _("Cancelled: ")
+# Translators: before the title of a request not yet decided, in the staff's calendar (keep the space at the end).
 PENDING_PREFIX = _("Pending request: ")
 # Translators: where a public presentation takes place, as in "Northfield, Rice County" (a Minnesota county).
 PUBLIC_PLACE = _("%(city)s, %(county)s County")

@@ -37,6 +37,7 @@ FEED_FORMAT = "1"
 CANCELLED_KEPT = timedelta(days=30)
 PRIVATE_HISTORY = timedelta(days=90)
 
+# Translators: the names of calendar feeds, as a calendar app lists them: "<organization>: presentations".
 NAME_PUBLIC = _("%(organization)s: presentations")
 NAME_PRESENTER = _("%(program)s: %(presenter)s")
 NAME_STAFF = _("%(program)s: all bookings")

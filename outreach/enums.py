@@ -2,46 +2,51 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RequestStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    SCHEDULED = "scheduled", _("Scheduled")
-    DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    CANCELLED = "cancelled", _("Cancelled")
-    COMPLETED = "completed", _("Completed")
-    EXPIRED = "expired", _("Expired")
+    """A request's status, from submission to its outcome."""
+
+    # Translators: a request's status, shown as a badge and in sentences; each describes the request
+    # (in Spanish "la solicitud", so feminine), as in "This request is scheduled".
+    SUBMITTED = "submitted", pgettext_lazy("request status", "Submitted")
+    SCHEDULED = "scheduled", pgettext_lazy("request status", "Scheduled")
+    DECLINED = "declined", pgettext_lazy("request status", "Declined")
+    WITHDRAWN = "withdrawn", pgettext_lazy("request status", "Withdrawn")
+    CANCELLED = "cancelled", pgettext_lazy("request status", "Cancelled")
+    COMPLETED = "completed", pgettext_lazy("request status", "Completed")
+    EXPIRED = "expired", pgettext_lazy("request status", "Expired")
 
 
 class Format(models.TextChoices):
-    IN_PERSON = "in_person", _("In person")
-    VIRTUAL = "virtual", _("Virtual")
+    IN_PERSON = "in_person", pgettext_lazy("presentation format", "In person")
+    VIRTUAL = "virtual", pgettext_lazy("presentation format", "Virtual")
 
 
 class OrganizationType(models.TextChoices):
-    SCHOOL = "school", _("School")
-    COLLEGE = "college", _("College or university")
-    FAITH = "faith", _("Faith community")
-    HEALTH_CARE = "health_care", _("Health care")
-    SOCIAL_SERVICES = "social_services", _("Social services")
-    LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement")
-    TRIBAL_GOVERNMENT = "tribal_government", _("Tribal government")
-    GOVERNMENT_AGENCY = "government_agency", _("Government agency")
-    BUSINESS = "business", _("Business")
-    COMMUNITY_GROUP = "community_group", _("Community group")
-    OTHER = "other", _("Other")
+    SCHOOL = "school", pgettext_lazy("type of organization", "School")
+    COLLEGE = "college", pgettext_lazy("type of organization", "College or university")
+    FAITH = "faith", pgettext_lazy("type of organization", "Faith community")
+    HEALTH_CARE = "health_care", pgettext_lazy("type of organization", "Health care")
+    SOCIAL_SERVICES = "social_services", pgettext_lazy("type of organization", "Social services")
+    LAW_ENFORCEMENT = "law_enforcement", pgettext_lazy("type of organization", "Law enforcement")
+    TRIBAL_GOVERNMENT = "tribal_government", pgettext_lazy("type of organization", "Tribal government")
+    GOVERNMENT_AGENCY = "government_agency", pgettext_lazy("type of organization", "Government agency")
+    BUSINESS = "business", pgettext_lazy("type of organization", "Business")
+    COMMUNITY_GROUP = "community_group", pgettext_lazy("type of organization", "Community group")
+    OTHER = "other", pgettext_lazy("type of organization", "Other")
 
 
 class ReferralSource(models.TextChoices):
-    COLLEAGUE = "colleague", _("A colleague or another organization")
-    PREVIOUS = "previous", _("We have hosted a presentation before")
-    WEBSITE = "website", _("The program's website")
-    SEARCH = "search", _("A web search")
-    EVENT = "event", _("A conference or community event")
-    SOCIAL_MEDIA = "social_media", _("Social media")
-    NEWSLETTER = "newsletter", _("A newsletter or mailing list")
-    OTHER = "other", _("Other")
+    COLLEAGUE = "colleague", pgettext_lazy("how they heard of the program", "A colleague or another organization")
+    PREVIOUS = "previous", pgettext_lazy("how they heard of the program", "We have hosted a presentation before")
+    WEBSITE = "website", pgettext_lazy("how they heard of the program", "The program's website")
+    SEARCH = "search", pgettext_lazy("how they heard of the program", "A web search")
+    EVENT = "event", pgettext_lazy("how they heard of the program", "A conference or community event")
+    SOCIAL_MEDIA = "social_media", pgettext_lazy("how they heard of the program", "Social media")
+    NEWSLETTER = "newsletter", pgettext_lazy("how they heard of the program", "A newsletter or mailing list")
+    OTHER = "other", pgettext_lazy("how they heard of the program", "Other")
 
 
 # Minnesota's 87 counties, plus one choice for organizations outside the state.

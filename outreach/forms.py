@@ -17,6 +17,7 @@ from outreach.models import AUDIENCE_SIZE_MAX, AUDIENCE_SIZE_MIN, MAX_WINDOWS, A
 from outreach.services import MSG_AUDIENCE_SIZE, MSG_WINDOWS_REQUIRED, Window, request_errors, window_errors
 
 MSG_WINDOW_INCOMPLETE = _("Give the date, the start time and the end time.")
+# Translators: on the "Check your request" page, for an optional answer left empty.
 NOT_GIVEN = _("Not given")
 
 
@@ -91,6 +92,7 @@ class RequestForm(AccessibleForm):
     )
 
     # A field people never see; automated submissions tend to fill it.
+    # Translators: the label of a field hidden from people (a trap for automated spam).
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
 
     def __init__(self, *args, presentation: Presentation, **kwargs):
@@ -110,12 +112,15 @@ class RequestForm(AccessibleForm):
         self.fields["zip_code"].widget.attrs.update({"autocomplete": "postal-code", "inputmode": "numeric"})
         for n in range(1, MAX_WINDOWS + 1):
             required_hint = {"required": True} if n == 1 else {}
+            # Translators: the three parts of a preferred window: its date, its start time ("From") and its end time.
             self.fields[f"window_{n}_date"] = forms.DateField(
                 label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date", **required_hint})
             )
+            # Translators: the start time of a preferred window (a time of day).
             self.fields[f"window_{n}_start"] = forms.TimeField(
                 label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time", **required_hint})
             )
+            # Translators: the end time of a preferred window (a time of day).
             self.fields[f"window_{n}_end"] = forms.TimeField(
                 label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time", **required_hint})
             )
@@ -239,6 +244,7 @@ class RequestForm(AccessibleForm):
             (
                 _("Audience"),
                 [
+                    # Translators: on the "Check your request" page, the audience's type ("Who") and size.
                     (_("Who"), str(data["audience"])),
                     (
                         _("How many"),

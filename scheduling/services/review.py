@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.exceptions import DomainError
 from outreach.enums import Format, RequestStatus
@@ -31,6 +32,8 @@ from scheduling.services import notify
 from scheduling.services.audit import audit_record
 from scheduling.services.availability import BookingConflict, booking_conflicts, busy_spans
 
+# Translators: %(status)s is the request's status in lower case ("scheduled"), %(action)s one of the
+# past participles below ("approved", "withdrawn"); both describe the request.
 MSG_TRANSITION_REFUSED = _("This request is %(status)s, so it cannot be %(action)s.")
 MSG_REASON_REQUIRED = _("Give a reason; the requester will see it.")
 MSG_END_BEFORE_START = _("The end must be after the start.")
@@ -56,18 +59,19 @@ MSG_TIME_NO_LONGER_FREE = _(
     "or tell us that none of them work."
 )
 
+# What could not be done to a request, completing "it cannot be %(action)s" in MSG_TRANSITION_REFUSED.
 ACTION_PAST = {
-    "submit": _("submitted"),
-    "approve": _("approved"),
-    "decline": _("declined"),
-    "withdraw": _("withdrawn"),
-    "propose": _("given proposed times"),
-    "accept_proposal": _("scheduled from a proposal"),
-    "decline_proposal": _("answered"),
-    "reschedule": _("rescheduled"),
-    "cancel": _("cancelled"),
-    "complete": _("marked completed"),
-    "expire": _("expired"),
+    "submit": pgettext_lazy("request action, past participle", "submitted"),
+    "approve": pgettext_lazy("request action, past participle", "approved"),
+    "decline": pgettext_lazy("request action, past participle", "declined"),
+    "withdraw": pgettext_lazy("request action, past participle", "withdrawn"),
+    "propose": pgettext_lazy("request action, past participle", "given proposed times"),
+    "accept_proposal": pgettext_lazy("request action, past participle", "scheduled from a proposal"),
+    "decline_proposal": pgettext_lazy("request action, past participle", "answered"),
+    "reschedule": pgettext_lazy("request action, past participle", "rescheduled"),
+    "cancel": pgettext_lazy("request action, past participle", "cancelled"),
+    "complete": pgettext_lazy("request action, past participle", "marked completed"),
+    "expire": pgettext_lazy("request action, past participle", "expired"),
 }
 
 
