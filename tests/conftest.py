@@ -10,10 +10,24 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.test import override_settings
 from django.utils import timezone
 
 from outreach.api.examples import REQUEST as REQUEST_EXAMPLE
-from tests.factories import AudienceFactory, LanguageFactory, PresentationFactory, example_window
+from outreach.enums import Format, RequestStatus
+from outreach.models import Audience, Language, Presentation
+from scheduling.models import Booking
+from scheduling.services import review
+from tests.factories import (
+    AudienceFactory,
+    LanguageFactory,
+    PresentationFactory,
+    PresentationRequestFactory,
+    PresenterFactory,
+    days_ahead,
+    example_window,
+)
+from tests.languages import ALL_LANGUAGES, AUDIENCE_NAMES, DESCRIPTIONS, LANGUAGE_NAMES, SUMMARIES, TITLES, translated
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -101,7 +115,7 @@ def form_data(presentation, audience, window_day):
     """The example request (outreach.api.examples.REQUEST) as the request form submits it, on ``window_day``."""
     english = presentation.languages.get(code=REQUEST_EXAMPLE["language"])
     start, end = example_window(window_day)
-    excluded = ("presentation", "audience", "language")
+    excluded = ("presentation", "audience", "language", "requester_language")
     return {
         **{name: value for name, value in REQUEST_EXAMPLE.items() if isinstance(value, str) and name not in excluded},
         **{name: "on" for name, value in REQUEST_EXAMPLE.items() if value is True},
@@ -114,3 +128,86 @@ def form_data(presentation, audience, window_day):
         **{f"window_{n}_{part}": "" for n in (2, 3) for part in ("date", "start", "end")},
         "website": "",
     }
+
+
+# --- Languages: every language offered, and a catalog translated into each ----------------------------
+
+
+@pytest.fixture
+def all_languages_public():
+    with override_settings(PUBLIC_LANGUAGES=ALL_LANGUAGES):
+        yield ALL_LANGUAGES
+
+
+@pytest.fixture
+def parents(db) -> Audience:
+    audience = AudienceFactory(slug="parents")
+    Audience.objects.filter(pk=audience.pk).update(**translated("name", AUDIENCE_NAMES))
+    return Audience.objects.get(pk=audience.pk)
+
+
+@pytest.fixture
+def translated_presentation(db, parents) -> Presentation:
+    """A presentation whose title, summary and description, audience and languages exist in every language."""
+    languages = []
+    for code, names in LANGUAGE_NAMES.items():
+        language = LanguageFactory(code=code, name=names["en"])
+        Language.objects.filter(pk=language.pk).update(**translated("name", names))
+        languages.append(language)
+    presentation = PresentationFactory(slug="online-recruitment", audiences=[parents], languages=languages)
+    Presentation.objects.filter(pk=presentation.pk).update(
+        **translated("title", TITLES), **translated("summary", SUMMARIES), **translated("description", DESCRIPTIONS)
+    )
+    return Presentation.objects.get(pk=presentation.pk)
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_user("sam", "sam@outreach.test", "pw", is_staff=True)
+
+
+@pytest.fixture
+def lead(translated_presentation):
+    return PresenterFactory(name="Ana Lindqvist", presentations=[translated_presentation])
+
+
+def plan(lead, *, start=None, fmt=Format.IN_PERSON):
+    start = start or days_ahead(30, 10)
+    return review.Plan(start, start + timedelta(hours=1), lead, [], fmt, "Room 4, 100 Division St S, Northfield")
+
+
+@pytest.fixture
+def request_in(translated_presentation, lead, staff_user):
+    """``request_in(state)``: a request in that state, as its status page shows it (each on its own day)."""
+    days = iter(range(30, 60))
+
+    def make(state: str):
+        day = next(days)
+        request = PresentationRequestFactory(
+            presentation=translated_presentation, organization_name="Roosevelt High School", may_list_publicly=True
+        )
+        if state == "proposal":
+            review.request_propose(
+                request=request,
+                by=staff_user,
+                times=[(days_ahead(35, 13), days_ahead(35, 14))],
+                lead_presenter=lead,
+                location="Gym",
+                message="",
+            )
+        elif state in ("scheduled", "cancelled", "completed"):
+            review.request_approve(request=request, by=staff_user, plan=plan(lead, start=days_ahead(day, 10)))
+            if state == "cancelled":
+                review.booking_cancel(request=request, by=staff_user, reason="The room flooded.")
+            if state == "completed":
+                past = timezone.now() - timedelta(days=2)
+                Booking.objects.filter(request=request).update(start=past - timedelta(hours=1), end=past)
+                review.booking_complete(request=request, by=staff_user, attendance=20)
+        elif state == "declined":
+            review.request_decline(request=request, by=staff_user, reason="Fully booked.")
+        elif state in (RequestStatus.EXPIRED, RequestStatus.WITHDRAWN):
+            type(request).objects.filter(pk=request.pk).update(status=state)
+        request.refresh_from_db()
+        return request
+
+    return make

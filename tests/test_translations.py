@@ -15,7 +15,6 @@ import pytest
 import rest_framework
 from django.conf import settings
 
-
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 FRAMEWORK_MESSAGES = "common/framework_messages.py"
 TRANSLATED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
