@@ -61,7 +61,7 @@ def test_switcher_offers_english_and_spanish_by_default_each_in_its_own_name(cli
     response = client.get("/presentations/?audience=&format=virtual", HTTP_ACCEPT_LANGUAGE="es")
 
     assert switcher(response) == (
-        '<form method="post" action="/i18n/setlang/" class="language-switcher" aria-label="Idioma">\n'
+        '<form method="post" action="/i18n/setlang/" class="language-switcher" aria-label="Idioma del sitio">\n'
         '      <input type="hidden" name="next" value="/presentations/?audience=&amp;format=virtual">\n'
         "      <ul>\n"
         '        <li><button type="submit" name="language" value="en" lang="en">English</button></li>\n'
