@@ -62,13 +62,20 @@ def test_production_reads_services_from_environment():
 @pytest.mark.django_db
 def test_starter_catalog_loads_once_and_keeps_staff_edits():
     call_command("load_catalog")
-    Presentation.objects.filter(slug="safe-harbor").update(title="Safe Harbor (edited by staff)")
+    Presentation.objects.filter(slug="safe-harbor").update(
+        title_en="Safe Harbor (edited by staff)", title_es="Safe Harbor (editado)", title_so=None
+    )
 
     call_command("load_catalog")
 
     assert Presentation.objects.count() == 9
     assert (Audience.objects.count(), Language.objects.count()) == (11, 4)
-    assert Presentation.objects.get(slug="safe-harbor").title == "Safe Harbor (edited by staff)"
+    safe_harbor = Presentation.objects.get(slug="safe-harbor")
+    assert (safe_harbor.title_en, safe_harbor.title_es) == ("Safe Harbor (edited by staff)", "Safe Harbor (editado)")
+    # a translation still missing is filled in from the starter catalog
+    assert safe_harbor.title_so == "Safe Harbor: Habka Minnesota ee dhallinyarada galmada lagu dhibaateeyay"
+    assert Language.objects.get(code="hmn").name_hmn == "Lus Hmoob"
+    assert Presentation.objects.get(slug="labor-and-sex-trafficking").description_so is None  # shown in English
     schools = Presentation.objects.get(slug="recognize-respond-schools")
     assert list(schools.audiences.values_list("slug", flat=True)) == ["educators"]
     assert sorted(schools.languages.values_list("code", flat=True)) == ["en", "es"]

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import override_settings
 from django.utils.translation import get_language_info
 
+from common.checks import public_languages_check
 from common.views import MSG_LANGUAGE_NOT_OFFERED
 from outreach.models import Presentation, PresentationRequest
 from tests.factories import PresentationFactory, PresentationRequestFactory
@@ -243,3 +244,17 @@ def test_all_languages_have_translated_catalog_columns():
     fields = {field.name for field in Presentation._meta.get_fields()}
 
     assert {f"{name}_{code}" for name in ("title", "summary", "description") for code in ALL_LANGUAGES} <= fields
+
+
+# --- The setting ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("public", "ids"),
+    [(["en", "es"], []), (["en", "es", "so", "hmn"], []), (["en", "fr"], ["common.E001"]), (["es"], ["common.E002"])],
+)
+def test_public_languages_setting_is_checked_at_start_up(public, ids):
+    with override_settings(PUBLIC_LANGUAGES=public):
+        errors = public_languages_check(None)
+
+    assert [error.id for error in errors] == ids
