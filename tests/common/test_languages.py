@@ -2,16 +2,22 @@
 language, which languages are offered, staff pages in English, and catalog texts not yet translated."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.test import override_settings
+from django.template.loader import render_to_string
+from django.test import Client, override_settings
+from django.utils import translation
 from django.utils.translation import get_language_info
 
 from common.checks import public_languages_check
 from common.views import MSG_LANGUAGE_NOT_OFFERED
+from outcomes import links as outcome_links
+from outreach.enums import Format
 from outreach.models import Presentation, PresentationRequest
-from tests.factories import PresentationFactory, PresentationRequestFactory
+from scheduling.services import review
+from tests.factories import PresentationFactory, PresentationRequestFactory, PresenterFactory, days_ahead
 from tests.languages import ALL_LANGUAGES, DESCRIPTIONS, TITLES
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +264,73 @@ def test_public_languages_setting_is_checked_at_start_up(public, ids):
         errors = public_languages_check(None)
 
     assert [error.id for error in errors] == ids
+
+
+# --- Error pages ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("template", "code", "heading"),
+    [
+        ("500.html", "es", "Algo salió mal de nuestro lado"),
+        ("500.html", "so", "Wax baa dhinacayaga ka khaldamay"),
+        ("400.html", "es", "No pudimos entender la solicitud"),
+        ("403.html", "hmn", "Tsis pub"),
+    ],
+)
+def test_error_pages_are_in_the_visitors_language(template, code, heading):
+    with translation.override(code):
+        text = render_to_string(template)
+
+    assert text.startswith(f'<!doctype html>\n<html lang="{code}">')
+    assert f"<h1>{heading}</h1>" in text
+
+
+def test_a_form_sent_without_its_csrf_cookie_is_explained_in_the_visitors_language(presentation, form_data):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(f"/presentations/{presentation.slug}/request/?lang=es", form_data)
+
+    assert response.status_code == 403
+    assert "<h1>El formulario venció</h1>" in response.content.decode()
+
+
+def test_a_server_error_is_explained_in_the_visitors_language(client, monkeypatch):
+    def fail(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("outreach.views.selectors.presentations_for_catalog", fail)
+    client.raise_request_exception = False
+
+    response = client.get("/presentations/", HTTP_ACCEPT_LANGUAGE="es")
+
+    assert response.status_code == 500
+    assert "<h1>Algo salió mal de nuestro lado</h1>" in response.content.decode()
+
+
+# --- The survey's QR code, in the language the presenter chooses --------------------------------------
+
+
+def test_presenter_page_offers_the_survey_qr_code_in_each_language(client, translated_presentation, staff_user):
+    presenter_user = type(staff_user).objects.create_user("pat", "pat@presenters.test", "pw")
+    presenter = PresenterFactory(name="Pat Presenter", user=presenter_user, presentations=[translated_presentation])
+    spanish = translated_presentation.languages.get(code="es")
+    request = PresentationRequestFactory(presentation=translated_presentation, language=spanish)
+    start = days_ahead(30, 10)
+    plan = review.Plan(start, start + timedelta(hours=1), presenter, [], Format.IN_PERSON, "Gym")
+    booking = review.request_approve(request=request, by=staff_user, plan=plan)
+    client.force_login(presenter_user)
+
+    text = client.get("/my/schedule/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+    code = outcome_links.survey_code(booking=booking)
+    assert '<html lang="en">' in text  # the presenter's page itself stays English
+    assert f'<img src="/survey/{code}/qr.svg?lang=es" width="160" height="160"' in text
+    assert f'<a href="https://outreach.test/survey/{code}/?lang=es" hreflang="es">' in text
+    assert (
+        f'<a href="/survey/{code}/qr.svg?lang=en&amp;download=1" download hreflang="en">'
+        'QR code in <span lang="en">English</span></a>'
+    ) in text
+    survey = client.get(f"/survey/{code}/?lang=es")
+    assert '<html lang="es">' in survey.content.decode()
+    assert "language-switcher" in survey.content.decode()
