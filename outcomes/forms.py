@@ -21,6 +21,7 @@ MSG_RANGE_TOO_LONG = _("Choose a range of at most ten years.")
 MAX_REPORT_DAYS = 3660
 
 RATING_CHOICES = [
+    # Translators: a five-point scale; keep the number and the dash before each word.
     (1, _("1 – Poor")),
     (2, _("2 – Fair")),
     (3, _("3 – Good")),
@@ -28,6 +29,7 @@ RATING_CHOICES = [
     (5, _("5 – Excellent")),
 ]
 USEFULNESS_CHOICES = [
+    # Translators: a five-point scale of how useful the presentation was for the audience.
     (1, _("1 – Not useful")),
     (2, _("2 – A little useful")),
     (3, _("3 – Useful")),
@@ -35,6 +37,7 @@ USEFULNESS_CHOICES = [
     (5, _("5 – Extremely useful")),
 ]
 UNDERSTANDING_CHOICES = [
+    # Translators: a five-point scale of how well someone understands sex trafficking (before and after).
     (1, _("1 – Very little")),
     (2, _("2 – A little")),
     (3, _("3 – Some")),

@@ -23,6 +23,8 @@ class NextStep(models.TextChoices):
 
 
 class WouldRequestAgain(models.TextChoices):
+    # Translators: answers to "Would you request a presentation from us again?" and, below, to
+    # "Do you know where to get help?".
     YES = "yes", _("Yes")
     MAYBE = "maybe", _("Maybe")
     NO = "no", _("No")

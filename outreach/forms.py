@@ -31,6 +31,7 @@ class RequestForm(AccessibleForm):
         ),
         (_("Contact person"), ("contact_name", "contact_role", "contact_email", "contact_phone")),
         (_("Audience"), ("audience", "audience_size", "age_range", "is_youth_audience", "language")),
+        # Translators: whether the presentation is given in person or online (virtually).
         (_("Format"), ("format", "virtual_platform")),
         (_("Logistics"), ("accessibility_needs", "av_available", "is_open_to_public", "may_list_publicly")),
         (_("Anything else"), ("notes", "referral_source")),
@@ -112,17 +113,23 @@ class RequestForm(AccessibleForm):
         self.fields["zip_code"].widget.attrs.update({"autocomplete": "postal-code", "inputmode": "numeric"})
         for n in range(1, MAX_WINDOWS + 1):
             required_hint = {"required": True} if n == 1 else {}
-            # Translators: the three parts of a preferred window: its date, its start time ("From") and its end time.
             self.fields[f"window_{n}_date"] = forms.DateField(
-                label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date", **required_hint})
+                # Translators: the day of a preferred window; "From" and "Until" are its start and end times.
+                label=_("Date"),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date", **required_hint}),
             )
-            # Translators: the start time of a preferred window (a time of day).
             self.fields[f"window_{n}_start"] = forms.TimeField(
-                label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time", **required_hint})
+                # Translators: the start time of a preferred window (a time of day), as in "From 9:00".
+                label=_("From"),
+                required=False,
+                widget=forms.TimeInput(attrs={"type": "time", **required_hint}),
             )
-            # Translators: the end time of a preferred window (a time of day).
             self.fields[f"window_{n}_end"] = forms.TimeField(
-                label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time", **required_hint})
+                # Translators: the end time of a preferred window (a time of day), as in "Until 10:30".
+                label=_("Until"),
+                required=False,
+                widget=forms.TimeInput(attrs={"type": "time", **required_hint}),
             )
 
     @property

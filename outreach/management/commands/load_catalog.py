@@ -19,7 +19,9 @@ DATA = Path(__file__).resolve().parent.parent.parent / "data" / "starter_catalog
 def _translations(item: dict) -> dict[str, str]:
     """{"title_es": ..., "summary_so": ...} from an item's "translations"."""
     return {
-        f"{field}_{code}": text for code, fields in item.get("translations", {}).items() for field, text in fields.items()
+        f"{field}_{code}": text
+        for code, fields in item.get("translations", {}).items()
+        for field, text in fields.items()
     }
 
 
