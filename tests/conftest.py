@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
@@ -131,6 +132,19 @@ def form_data(presentation, audience, window_day):
 
 
 # --- Languages: every language offered, and a catalog translated into each ----------------------------
+
+
+@pytest.fixture
+def deliver_on_commit(django_capture_on_commit_callbacks):
+    """``deliver_on_commit(change)``: run a change and send what it queued, as the worker would after commit
+    (mail.outbox then holds only that change's messages)."""
+
+    def run(change):
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            return change()
+
+    return run
 
 
 @pytest.fixture

@@ -182,26 +182,12 @@ def test_request_form_errors_are_in_the_chosen_language(client, code, all_langua
 
 
 @pytest.mark.parametrize("code", TRANSLATED)
-def test_review_step_is_in_the_chosen_language(client, code, all_languages_public, translated_presentation, parents):
+def test_review_step_is_in_the_chosen_language(
+    client, code, all_languages_public, translated_presentation, parents, form_data
+):
     path = f"/presentations/{translated_presentation.slug}/request/"
-    answers = {
-        "organization_name": "Roosevelt High School",
-        "organization_type": "school",
-        "street_address": "4029 28th Ave S",
-        "city": "Minneapolis",
-        "county": "hennepin",
-        "zip_code": "55406",
-        "contact_name": "Maria Lopez",
-        "contact_email": "maria.lopez@example.edu",
-        "contact_phone": "612-555-0123",
-        "audience": str(parents.pk),
-        "audience_size": "45",
-        "language": str(translated_presentation.languages.get(code="es").pk),
-        "format": "in_person",
-        "window_1_date": days_ahead(30).date().isoformat(),
-        "window_1_start": "09:00",
-        "window_1_end": "10:30",
-    }
+    spanish = translated_presentation.languages.get(code="es")
+    answers = {**form_data, "audience": str(parents.pk), "language": str(spanish.pk)}
     client.get(f"{path}?lang={code}")
 
     response = client.post(path, answers)
