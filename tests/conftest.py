@@ -135,8 +135,8 @@ def form_data(presentation, audience, window_day):
 
 
 @pytest.fixture
-def deliver_on_commit(django_capture_on_commit_callbacks):
-    """``deliver_on_commit(change)``: run a change and send what it queued, as the worker would after commit
+def run_on_commit(django_capture_on_commit_callbacks):
+    """``run_on_commit(change)``: run a change and send what it queued, as the worker would after commit
     (mail.outbox then holds only that change's messages)."""
 
     def run(change):

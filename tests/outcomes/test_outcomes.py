@@ -58,16 +58,6 @@ def alex(request_obj):
 
 
 @pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    def run(change):
-        mail.outbox.clear()
-        with django_capture_on_commit_callbacks(execute=True):
-            return change()
-
-    return run
-
-
-@pytest.fixture
 def scheduled(request_obj, alex, staff):
     start = days_ahead(30, 10)
     plan = Plan(start, start + timedelta(minutes=90), alex, [], Format.IN_PERSON, "Room 12, 100 Division St S")

@@ -72,11 +72,11 @@ def html_of(message) -> str:
 # --- Spanish ------------------------------------------------------------------------------------
 
 
-def test_spanish_acknowledgement_and_the_staff_notice(translated_presentation, deliver_on_commit):
+def test_spanish_acknowledgement_and_the_staff_notice(translated_presentation, run_on_commit):
     request = requester(translated_presentation, "es")
     window = request.windows.get()
 
-    deliver_on_commit(lambda: notify.request_submitted_notify(request=request))
+    run_on_commit(lambda: notify.request_submitted_notify(request=request))
 
     ack = to(CONTACT)
     start = timezone.localtime(window.start)
@@ -97,10 +97,10 @@ def test_spanish_acknowledgement_and_the_staff_notice(translated_presentation, d
     assert html_of(notice).startswith('<!doctype html>\n<html lang="en">')
 
 
-def test_spanish_confirmation_and_its_invite(translated_presentation, alex, staff_user, deliver_on_commit):
+def test_spanish_confirmation_and_its_invite(translated_presentation, alex, staff_user, run_on_commit):
     request = requester(translated_presentation, "es")
 
-    booking = deliver_on_commit(lambda: approve(request, alex, staff_user))
+    booking = run_on_commit(lambda: approve(request, alex, staff_user))
 
     start = timezone.localtime(booking.start)
     when = f"{ES_DAYS[start.weekday()]}, {spanish_day(start)}, de 10:00 a.m. a 11:30 a.m."
@@ -131,8 +131,8 @@ def test_spanish_confirmation_and_its_invite(translated_presentation, alex, staf
     assert card.vevent.summary.params["LANGUAGE"] == ["es"]
 
 
-def test_presenter_gets_the_same_booking_in_english(translated_presentation, alex, staff_user, deliver_on_commit):
-    booking = deliver_on_commit(lambda: approve(requester(translated_presentation, "es"), alex, staff_user))
+def test_presenter_gets_the_same_booking_in_english(translated_presentation, alex, staff_user, run_on_commit):
+    booking = run_on_commit(lambda: approve(requester(translated_presentation, "es"), alex, staff_user))
 
     message = to("alex@presenters.test")
     event, _raw = invite_of(message)
@@ -162,8 +162,8 @@ def assert_somali(message) -> None:
     assert "wac 911" in html_of(message)
 
 
-def test_somali_acknowledgement(somali, deliver_on_commit):
-    deliver_on_commit(lambda: notify.request_submitted_notify(request=somali))
+def test_somali_acknowledgement(somali, run_on_commit):
+    run_on_commit(lambda: notify.request_submitted_notify(request=somali))
 
     message = to(CONTACT)
     assert_somali(message)
@@ -172,23 +172,23 @@ def test_somali_acknowledgement(somali, deliver_on_commit):
     assert f"{somali.get_status_url()}?lang=so\n" in message.body
 
 
-def test_somali_proposal_confirmation_change_reminder_and_cancellation(somali, alex, staff_user, deliver_on_commit):
+def test_somali_proposal_confirmation_change_reminder_and_cancellation(somali, alex, staff_user, run_on_commit):
     times = [(days_ahead(40, 9), days_ahead(40, 10))]
-    deliver_on_commit(lambda: review.request_propose(request=somali, by=staff_user, times=times, lead_presenter=alex))
+    run_on_commit(lambda: review.request_propose(request=somali, by=staff_user, times=times, lead_presenter=alex))
     proposal_mail = to(CONTACT)
-    booking = deliver_on_commit(
+    booking = run_on_commit(
         lambda: review.proposal_accept(request=somali, proposed_time_id=somali.proposals.get().times.get().pk)
     )
     confirmation = to(CONTACT)
     start = timezone.localtime(booking.start)
     moved = Plan(days_ahead(41, 13), days_ahead(41, 14), alex, [], Format.IN_PERSON, "Hall B")
-    deliver_on_commit(lambda: review.booking_reschedule(request=somali, by=staff_user, plan=moved))
+    run_on_commit(lambda: review.booking_reschedule(request=somali, by=staff_user, plan=moved))
     update = to(CONTACT)
     Booking.objects.filter(pk=booking.pk).update(start=timezone.now() + timedelta(days=6, hours=1))
     Booking.objects.filter(pk=booking.pk).update(end=timezone.now() + timedelta(days=6, hours=2))
-    deliver_on_commit(lambda: send_reminders.apply().get())
+    run_on_commit(lambda: send_reminders.apply().get())
     reminder = to(CONTACT)
-    deliver_on_commit(lambda: review.booking_cancel(request=somali, by=staff_user, reason="Qolka ayaa xiran."))
+    run_on_commit(lambda: review.booking_cancel(request=somali, by=staff_user, reason="Qolka ayaa xiran."))
     cancellation = to(CONTACT)
 
     for message in (proposal_mail, confirmation, update, reminder, cancellation):
@@ -211,15 +211,15 @@ def test_somali_proposal_confirmation_change_reminder_and_cancellation(somali, a
     assert re.search(r"^METHOD:CANCEL", invite_of(cancellation)[1], re.MULTILINE)
 
 
-def test_somali_thank_you_and_evaluation_reminder(somali, alex, staff_user, deliver_on_commit):
+def test_somali_thank_you_and_evaluation_reminder(somali, alex, staff_user, run_on_commit):
     booking = approve(somali, alex, staff_user)
     past = timezone.now() - timedelta(hours=3)
     Booking.objects.filter(pk=booking.pk).update(start=past, end=past + timedelta(hours=1))
 
-    deliver_on_commit(lambda: review.booking_complete(request=somali, by=staff_user, attendance=25))
+    run_on_commit(lambda: review.booking_complete(request=somali, by=staff_user, attendance=25))
     thanks = to(CONTACT)
     booking.refresh_from_db()
-    deliver_on_commit(lambda: notify.evaluation_reminder_notify(booking=booking))
+    run_on_commit(lambda: notify.evaluation_reminder_notify(booking=booking))
     reminder = to(CONTACT)
 
     for message in (thanks, reminder):
@@ -237,14 +237,14 @@ def test_somali_thank_you_and_evaluation_reminder(somali, alex, staff_user, deli
         ("expire", "Codsigaaga {reference} wakhtigiisii wuu dhacay"),
     ],
 )
-def test_somali_withdrawal_decline_and_expiry(somali, staff_user, deliver_on_commit, change, subject):
+def test_somali_withdrawal_decline_and_expiry(somali, staff_user, run_on_commit, change, subject):
     changes = {
         "withdraw": lambda: review.request_withdraw(request=somali),
         "decline": lambda: review.request_decline(request=somali, by=staff_user, reason="Ma haysanno soo-bandhige."),
         "expire": lambda: notify.request_expired_notify(request=somali),
     }
 
-    deliver_on_commit(changes[change])
+    run_on_commit(changes[change])
 
     message = to(CONTACT)
     assert_somali(message)

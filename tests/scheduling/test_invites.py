@@ -57,19 +57,6 @@ def jordan(request_obj):
     return presenter("Jordan Lee", request_obj)
 
 
-@pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    """Run a change and deliver what it queued, as the worker would after commit."""
-
-    def run(change):
-        mail.outbox.clear()
-        with django_capture_on_commit_callbacks(execute=True):
-            result = change()
-        return result
-
-    return run
-
-
 def plan(presenters, start, minutes=90, fmt=Format.IN_PERSON):
     return Plan(
         start,
