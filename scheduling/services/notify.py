@@ -61,6 +61,14 @@ SUBJECTS = {
 }
 
 
+# Kinds whose email another kind's template writes (it words itself for the recipient and the kind).
+TEMPLATES = {
+    Kind.PRESENTER_CANCELLED: "booking_cancelled",
+    Kind.REMINDER_WEEK: "reminder",
+    Kind.REMINDER_DAY: "reminder",
+}
+
+
 class NotificationNotFailed(DomainError):
     """Only a notification that failed can be sent again."""
 
@@ -94,10 +102,10 @@ def notification_queue(
 ) -> Notification:
     """Render the email for ``kind`` (and its invite) and write it to the outbox; send it after commit.
 
-    Templates: ``scheduling/email/<kind>.txt`` and ``<kind>.html``. The requester's email and
-    invite are in the language they used (``request.requester_language``), the staff's and the
-    presenters' in STAFF_LANGUAGE. Queuing the same request, kind, recipient and sequence twice
-    returns the first row.
+    Templates: ``scheduling/email/<kind>.txt`` and ``<kind>.html``, or the ones TEMPLATES names for
+    the kind (the context carries ``kind``). The requester's email and invite are in the language
+    they used (``request.requester_language``), the staff's and the presenters' in STAFF_LANGUAGE.
+    Queuing the same request, kind, recipient and sequence twice returns the first row.
     """
     is_requester = recipient == request.contact_email
     language = request.requester_language if is_requester else settings.STAFF_LANGUAGE
@@ -145,8 +153,10 @@ def _render(
         "status_url": status_url,
         "for_presenter": not is_requester and recipient != settings.STAFF_NOTIFICATION_EMAIL,
         "cancel_cutoff_hours": settings.REQUESTER_CANCEL_CUTOFF_HOURS,
+        "kind": kind,
         **(context or {}),
     }
+    template = f"scheduling/email/{TEMPLATES.get(kind, kind)}"
     ics = ""
     if booking is not None and invite_method:
         ics = (
@@ -156,8 +166,8 @@ def _render(
         )
     return {
         "subject": _subject(kind, request, booking),
-        "body_text": render_to_string(f"scheduling/email/{kind}.txt", context),
-        "body_html": render_to_string(f"scheduling/email/{kind}.html", context),
+        "body_text": render_to_string(f"{template}.txt", context),
+        "body_html": render_to_string(f"{template}.html", context),
         "ics_method": invite_method if ics else "",
         "ics": ics,
     }

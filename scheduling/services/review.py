@@ -97,27 +97,47 @@ class Plan:
     def presenters(self) -> list[Presenter]:
         return [self.lead_presenter, *self.co_presenters]
 
+    def booking_fields(self) -> dict:
+        """The booking's fields this plan sets: an in-person talk keeps its address, a virtual one none."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "format": self.format,
+            "location": self.location.strip() if self.format == Format.IN_PERSON else "",
+            "virtual_link": self.virtual_link.strip(),
+            "lead_presenter": self.lead_presenter,
+        }
+
 
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _locked(request: PresentationRequest) -> PresentationRequest:
-    return PresentationRequest.objects.select_for_update().select_related("presentation").get(pk=request.pk)
-
-
-def _require_status(request: PresentationRequest, *allowed: str, action: str) -> None:
-    if request.status not in allowed:
+def _locked(request: PresentationRequest, allowed: str, *, action: str) -> PresentationRequest:
+    """The request, locked until the transaction ends, if its status (``allowed``) lets ``action`` happen."""
+    request = PresentationRequest.objects.select_for_update().select_related("presentation").get(pk=request.pk)
+    if request.status != allowed:
         raise TransitionError(
             MSG_TRANSITION_REFUSED % {"status": request.get_status_display().lower(), "action": ACTION_PAST[action]}
         )
+    return request
 
 
-def _move(request: PresentationRequest, to: str) -> str:
+def _record(
+    request: PresentationRequest,
+    *,
+    action: str,
+    actor: str,
+    by: AbstractBaseUser | None = None,
+    note: str = "",
+    to: str | None = None,
+) -> None:
+    """Move the request to the status ``to`` (if the action changes it) and write the audit entry."""
     previous = request.status
-    request.status = to
-    request.status_changed_at = timezone.now()
-    request.save(update_fields=["status", "status_changed_at"])
-    return previous
+    if to is not None:
+        request.status = to
+        request.status_changed_at = timezone.now()
+        request.save(update_fields=["status", "status_changed_at"])
+    audit_record(request=request, by=by, actor=actor, action=action, from_status=previous, note=note)
 
 
 def _check_time(start: datetime, end: datetime, errors: dict) -> None:
@@ -174,16 +194,11 @@ def _occupy(booking: Booking, presenters: list[Presenter]) -> None:
         raise BookingConflict(conflicts or [str(_("A presenter was booked at that time a moment ago."))]) from None
 
 
-def _schedule(request: PresentationRequest, plan: Plan) -> Booking:
-    booking = Booking.objects.create(
-        request=request,
-        start=plan.start,
-        end=plan.end,
-        format=plan.format,
-        location=plan.location.strip() if plan.format == Format.IN_PERSON else "",
-        virtual_link=plan.virtual_link.strip(),
-        lead_presenter=plan.lead_presenter,
-    )
+def _book(booking: Booking, plan: Plan) -> Booking:
+    """Save the plan's time, place and presenters on the booking (new or rescheduled) and occupy them."""
+    for name, value in plan.booking_fields().items():
+        setattr(booking, name, value)
+    booking.save()
     booking.co_presenters.set(plan.co_presenters)
     _occupy(booking, plan.presenters)
     return booking
@@ -199,13 +214,11 @@ def _close_open_proposals(request: PresentationRequest, state: str) -> None:
 @transaction.atomic
 def request_approve(*, request: PresentationRequest, by: AbstractBaseUser, plan: Plan, note: str = "") -> Booking:
     """Schedule a submitted request at one of its windows or an agreed other time."""
-    request = _locked(request)
-    _require_status(request, RequestStatus.SUBMITTED, action="approve")
+    request = _locked(request, RequestStatus.SUBMITTED, action="approve")
     _validate_plan(request, plan)
-    booking = _schedule(request, plan)
+    booking = _book(Booking(request=request), plan)
     _close_open_proposals(request, ProposalState.WITHDRAWN)
-    previous = _move(request, RequestStatus.SCHEDULED)
-    audit_record(request=request, by=by, actor="staff", action="approve", from_status=previous, note=note)
+    _record(request, action="approve", actor="staff", by=by, note=note, to=RequestStatus.SCHEDULED)
     notify.booking_scheduled_notify(booking=booking)
     return booking
 
@@ -213,15 +226,13 @@ def request_approve(*, request: PresentationRequest, by: AbstractBaseUser, plan:
 @transaction.atomic
 def request_decline(*, request: PresentationRequest, by: AbstractBaseUser, reason: str) -> PresentationRequest:
     """Decline a submitted request; the reason is shown to the requester."""
-    request = _locked(request)
-    _require_status(request, RequestStatus.SUBMITTED, action="decline")
+    request = _locked(request, RequestStatus.SUBMITTED, action="decline")
     if not reason.strip():
         raise ValidationError({"reason": [str(MSG_REASON_REQUIRED)]})
     _close_open_proposals(request, ProposalState.WITHDRAWN)
-    previous = _move(request, RequestStatus.DECLINED)
     request.decision_note = reason.strip()
     request.save(update_fields=["decision_note"])
-    audit_record(request=request, by=by, actor="staff", action="decline", from_status=previous, note=reason.strip())
+    _record(request, action="decline", actor="staff", by=by, note=request.decision_note, to=RequestStatus.DECLINED)
     notify.request_declined_notify(request=request)
     return request
 
@@ -239,8 +250,7 @@ def request_propose(
     message: str = "",
 ) -> Proposal:
     """Offer the requester one to three other times; replaces a proposal still open."""
-    request = _locked(request)
-    _require_status(request, RequestStatus.SUBMITTED, action="propose")
+    request = _locked(request, RequestStatus.SUBMITTED, action="propose")
     co_presenters = co_presenters or []
     if not 1 <= len(times) <= 3:
         raise ValidationError({"times": [str(MSG_PROPOSAL_TIMES)]})
@@ -263,7 +273,7 @@ def request_propose(
         ProposedTime(proposal=proposal, position=n, start=start, end=end)
         for n, (start, end) in enumerate(times, start=1)
     )
-    audit_record(request=request, by=by, actor="staff", action="propose", from_status=request.status, note=message)
+    _record(request, action="propose", actor="staff", by=by, note=message)
     notify.proposal_notify(proposal=proposal)
     return proposal
 
@@ -278,8 +288,7 @@ def _open_proposal(request: PresentationRequest) -> Proposal:
 @transaction.atomic
 def proposal_accept(*, request: PresentationRequest, proposed_time_id: int) -> Booking:
     """The requester accepts one proposed time, which schedules the request."""
-    request = _locked(request)
-    _require_status(request, RequestStatus.SUBMITTED, action="accept_proposal")
+    request = _locked(request, RequestStatus.SUBMITTED, action="accept_proposal")
     proposal = _open_proposal(request)
     chosen = proposal.times.filter(pk=proposed_time_id).first()
     if chosen is None:
@@ -295,14 +304,13 @@ def proposal_accept(*, request: PresentationRequest, proposed_time_id: int) -> B
     )
     try:
         _validate_plan(request, plan)
-        booking = _schedule(request, plan)
+        booking = _book(Booking(request=request), plan)
     except BookingConflict:
         # The full message names another organization's booking: not for the requester's eyes.
         raise BookingConflict([str(MSG_TIME_NO_LONGER_FREE)]) from None
     proposal.state, proposal.responded_at = ProposalState.ACCEPTED, timezone.now()
     proposal.save(update_fields=["state", "responded_at"])
-    previous = _move(request, RequestStatus.SCHEDULED)
-    audit_record(request=request, actor="requester", action="accept_proposal", from_status=previous)
+    _record(request, action="accept_proposal", actor="requester", to=RequestStatus.SCHEDULED)
     notify.booking_scheduled_notify(booking=booking)
     return booking
 
@@ -310,8 +318,7 @@ def proposal_accept(*, request: PresentationRequest, proposed_time_id: int) -> B
 @transaction.atomic
 def proposal_decline(*, request: PresentationRequest, note: str = "") -> Proposal:
     """The requester declines every proposed time; the request goes back to staff."""
-    request = _locked(request)
-    _require_status(request, RequestStatus.SUBMITTED, action="decline_proposal")
+    request = _locked(request, RequestStatus.SUBMITTED, action="decline_proposal")
     proposal = _open_proposal(request)
     proposal.state, proposal.responded_at, proposal.requester_note = (
         ProposalState.DECLINED,
@@ -319,7 +326,7 @@ def proposal_decline(*, request: PresentationRequest, note: str = "") -> Proposa
         note.strip(),
     )
     proposal.save(update_fields=["state", "responded_at", "requester_note"])
-    audit_record(request=request, actor="requester", action="decline_proposal", from_status=request.status, note=note)
+    _record(request, action="decline_proposal", actor="requester", note=note)
     notify.proposal_declined_notify(proposal=proposal)
     return proposal
 
@@ -330,11 +337,9 @@ def proposal_decline(*, request: PresentationRequest, note: str = "") -> Proposa
 @transaction.atomic
 def request_withdraw(*, request: PresentationRequest, note: str = "") -> PresentationRequest:
     """The requester withdraws a request that staff have not scheduled yet."""
-    request = _locked(request)
-    _require_status(request, RequestStatus.SUBMITTED, action="withdraw")
+    request = _locked(request, RequestStatus.SUBMITTED, action="withdraw")
     _close_open_proposals(request, ProposalState.WITHDRAWN)
-    previous = _move(request, RequestStatus.WITHDRAWN)
-    audit_record(request=request, actor="requester", action="withdraw", from_status=previous, note=note)
+    _record(request, action="withdraw", actor="requester", note=note, to=RequestStatus.WITHDRAWN)
     notify.request_withdrawn_notify(request=request)
     return request
 
@@ -355,34 +360,18 @@ def _locked_booking(request: PresentationRequest) -> Booking:
 @transaction.atomic
 def booking_reschedule(*, request: PresentationRequest, by: AbstractBaseUser, plan: Plan, note: str = "") -> Booking:
     """Change the time, presenters or place of a scheduled booking. SEQUENCE rises by one."""
-    request = _locked(request)
-    _require_status(request, RequestStatus.SCHEDULED, action="reschedule")
+    request = _locked(request, RequestStatus.SCHEDULED, action="reschedule")
     booking = _locked_booking(request)
     before = set(booking.presenters())
-    unchanged = (
-        (booking.start, booking.end, booking.format, booking.location, booking.virtual_link)
-        == (
-            plan.start,
-            plan.end,
-            plan.format,
-            plan.location.strip() if plan.format == Format.IN_PERSON else "",
-            plan.virtual_link.strip(),
-        )
-        and booking.lead_presenter_id == plan.lead_presenter.pk
-        and {p.pk for p in booking.co_presenters.all()} == {p.pk for p in plan.co_presenters}
-    )
+    unchanged = all(getattr(booking, name) == value for name, value in plan.booking_fields().items()) and {
+        p.pk for p in booking.co_presenters.all()
+    } == {p.pk for p in plan.co_presenters}
     if unchanged:
         raise ValidationError({"__all__": [str(MSG_NOTHING_CHANGED)]})
     _validate_plan(request, plan, exclude_booking=booking)
-    booking.start, booking.end, booking.format = plan.start, plan.end, plan.format
-    booking.location = plan.location.strip() if plan.format == Format.IN_PERSON else ""
-    booking.virtual_link = plan.virtual_link.strip()
-    booking.lead_presenter = plan.lead_presenter
     booking.sequence += 1
-    booking.save()
-    booking.co_presenters.set(plan.co_presenters)
-    _occupy(booking, plan.presenters)
-    audit_record(request=request, by=by, actor="staff", action="reschedule", from_status=request.status, note=note)
+    _book(booking, plan)
+    _record(request, action="reschedule", actor="staff", by=by, note=note)
     notify.booking_changed_notify(booking=booking, removed=[p for p in before if p not in set(plan.presenters)])
     return booking
 
@@ -392,8 +381,7 @@ def booking_cancel(
     *, request: PresentationRequest, reason: str, by: AbstractBaseUser | None = None, actor: str = "staff"
 ) -> Booking:
     """Cancel a scheduled booking: staff at any time with a reason, the requester until the cut-off."""
-    request = _locked(request)
-    _require_status(request, RequestStatus.SCHEDULED, action="cancel")
+    request = _locked(request, RequestStatus.SCHEDULED, action="cancel")
     booking = _locked_booking(request)
     if actor == "requester" and not requester_may_cancel(booking):
         raise TransitionError(MSG_CANCEL_TOO_LATE % {"hours": settings.REQUESTER_CANCEL_CUTOFF_HOURS})
@@ -404,8 +392,7 @@ def booking_cancel(
     booking.cancel_reason = reason.strip()
     booking.save()
     BusyInterval.objects.filter(booking=booking).delete()
-    previous = _move(request, RequestStatus.CANCELLED)
-    audit_record(request=request, by=by, actor=actor, action="cancel", from_status=previous, note=reason.strip())
+    _record(request, action="cancel", actor=actor, by=by, note=booking.cancel_reason, to=RequestStatus.CANCELLED)
     notify.booking_cancelled_notify(booking=booking)
     return booking
 
@@ -415,8 +402,7 @@ def booking_complete(
     *, request: PresentationRequest, by: AbstractBaseUser, attendance: int, notes: str = ""
 ) -> Booking:
     """Record that a presentation took place, with the people who came and the presenters' notes."""
-    request = _locked(request)
-    _require_status(request, RequestStatus.SCHEDULED, action="complete")
+    request = _locked(request, RequestStatus.SCHEDULED, action="complete")
     booking = _locked_booking(request)
     if booking.end > timezone.now():
         raise TransitionError(MSG_NOT_OVER_YET)
@@ -426,8 +412,7 @@ def booking_complete(
     booking.actual_attendance = attendance
     booking.presenter_notes = notes.strip()
     booking.save()
-    previous = _move(request, RequestStatus.COMPLETED)
-    audit_record(request=request, by=by, actor="staff", action="complete", from_status=previous, note=notes.strip())
+    _record(request, action="complete", actor="staff", by=by, note=booking.presenter_notes, to=RequestStatus.COMPLETED)
     notify.booking_completed_notify(booking=booking)
     return booking
 
@@ -438,8 +423,7 @@ def booking_complete(
 @transaction.atomic
 def request_expire(*, request: PresentationRequest) -> PresentationRequest:
     """Expire a submitted request whose preferred and proposed times have all passed."""
-    request = _locked(request)
-    _require_status(request, RequestStatus.SUBMITTED, action="expire")
+    request = _locked(request, RequestStatus.SUBMITTED, action="expire")
     now = timezone.now()
     if (
         request.windows.filter(end__gt=now).exists()
@@ -449,8 +433,7 @@ def request_expire(*, request: PresentationRequest) -> PresentationRequest:
     ):
         raise TransitionError(MSG_WINDOWS_REMAIN)
     _close_open_proposals(request, ProposalState.WITHDRAWN)
-    previous = _move(request, RequestStatus.EXPIRED)
-    audit_record(request=request, actor="system", action="expire", from_status=previous)
+    _record(request, action="expire", actor="system", to=RequestStatus.EXPIRED)
     notify.request_expired_notify(request=request)
     return request
 

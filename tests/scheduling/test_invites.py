@@ -338,6 +338,38 @@ def test_reminder_task_run_twice_sends_one_reminder_each(request_obj, alex, staf
     assert run_on_commit(lambda: send_reminders.apply().get()) == 0
 
 
+def test_reminders_and_cancellations_speak_to_each_recipient(request_obj, alex, staff, run_on_commit):
+    booking = review.request_approve(request=request_obj, by=staff, plan=plan([alex], days_ahead(30, 10)))
+
+    def opening(address: str) -> list[str]:
+        return [line for line in to(address).body.splitlines() if line][:2]
+
+    Booking.objects.filter(pk=booking.pk).update(
+        start=timezone.now() + timedelta(days=6), end=timezone.now() + timedelta(days=6, hours=1)
+    )
+    run_on_commit(lambda: send_reminders.apply().get())
+    week = {address: opening(address) for address in (CONTACT, "alex@presenters.test")}
+    Booking.objects.filter(pk=booking.pk).update(
+        start=timezone.now() + timedelta(hours=20), end=timezone.now() + timedelta(hours=21)
+    )
+    run_on_commit(lambda: send_reminders.apply().get())
+    day = {address: opening(address) for address in (CONTACT, "alex@presenters.test")}
+    run_on_commit(lambda: review.booking_cancel(request=request_obj, by=staff, reason="Closed"))
+    cancelled = opening("alex@presenters.test")
+    again = "You are welcome to request a presentation again: https://outreach.test/presentations/"
+
+    assert week == {
+        CONTACT: ["Hello Dana Whitfield,", "A reminder: your presentation is in one week."],
+        "alex@presenters.test": ["Hello Alex Rivera,", "A reminder: you are presenting in one week."],
+    }
+    assert day == {
+        CONTACT: ["Hello Dana Whitfield,", "A reminder: your presentation is tomorrow."],
+        "alex@presenters.test": ["Hello Alex Rivera,", "A reminder: you are presenting tomorrow."],
+    }
+    assert cancelled == ["Hello Alex Rivera,", "The presentation below has been cancelled: Closed"]
+    assert (again in to(CONTACT).body, again in to("alex@presenters.test").body) == (True, False)
+
+
 def test_cancelled_booking_gets_no_reminder(request_obj, alex, staff):
     booking = review.request_approve(request=request_obj, by=staff, plan=plan([alex], days_ahead(30, 10)))
     review.booking_cancel(request=request_obj, by=staff, reason="Closed")
