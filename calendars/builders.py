@@ -19,8 +19,9 @@ from icalendar import Calendar, Event, vDuration
 from calendars.selectors import PUBLIC, STAFF, Feed, co_presenter_names, feed_bookings, pending_windows
 from outreach.enums import COUNTY_CHOICES, OUTSIDE_MINNESOTA, Format
 from outreach.models import Presentation, PresentationRequest, RequestWindow
-from scheduling.ical import booking_location, calendar_new, event_new, utc
+from scheduling.ical import booking_location, calendar_new, event_new, utc, vevent
 from scheduling.models import Booking
+from scheduling.models.bookings import calendar_uid
 
 REFRESH_INTERVAL = timedelta(hours=1)
 # Translators: shown in public listings instead of an organization's name when it asked not to be named.
@@ -97,7 +98,20 @@ class _Texts:
         return url
 
     def summary(self, booking: Booking, text: str) -> str:
-        return _text(f"{self.cancelled}{text}" if booking.cancelled_at else text)
+        return f"{self.cancelled}{text}" if booking.cancelled_at else text
+
+
+def _booking_event(booking: Booking, *, summary: str, location: str, description: str, url: str) -> Event:
+    """A booking's event in a feed or a download: stamped with its last change, its text made safe."""
+    return event_new(
+        booking=booking,
+        summary=_text(summary),
+        stamp=booking.updated_at,
+        last_modified=booking.updated_at,
+        location=_text(location),
+        description=_text(description),
+        url=url,
+    )
 
 
 def _public_event(booking: Booking, texts: _Texts) -> Event:
@@ -107,13 +121,11 @@ def _public_event(booking: Booking, texts: _Texts) -> Event:
     lines = [presentation.summary, texts.format_line % {"format": texts.formats[booking.format]}]
     if request.may_list_publicly and request.is_open_to_public:
         lines.append(texts.open_to_public)
-    return event_new(
-        booking=booking,
+    return _booking_event(
+        booking,
         summary=texts.summary(booking, f"{presentation.title} – {organization}"),
-        stamp=booking.updated_at,
-        last_modified=booking.updated_at,
-        location=_text(public_place(request)),
-        description=_text("\n".join(lines)),
+        location=public_place(request),
+        description="\n".join(lines),
         url=texts.presentation_page(presentation),
     )
 
@@ -144,20 +156,13 @@ def _logistics(booking: Booking, texts: _Texts, *, co_presenters: list[str], sta
 
 def _private_event(booking: Booking, texts: _Texts, *, co_presenters: list[str], staff: bool) -> Event:
     request = booking.request
-    return event_new(
-        booking=booking,
+    return _booking_event(
+        booking,
         summary=texts.summary(booking, f"{request.presentation.title} – {request.organization_name}"),
-        stamp=booking.updated_at,
-        last_modified=booking.updated_at,
-        location=_text(booking_location(booking)),
-        description=_text(_logistics(booking, texts, co_presenters=co_presenters, staff=staff)),
+        location=booking_location(booking),
+        description=_logistics(booking, texts, co_presenters=co_presenters, staff=staff),
         url=settings.SITE_URL + "/",
     )
-
-
-def _window_uid(window: RequestWindow) -> str:
-    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "outreach.invalid"
-    return f"request-{window.request.reference}-window-{window.position}@{host}"
 
 
 def _window_event(window: RequestWindow, texts: _Texts) -> Event:
@@ -170,19 +175,19 @@ def _window_event(window: RequestWindow, texts: _Texts) -> Event:
         f"Audience: {request.audience.name}, about {request.audience_size} people",
         f"Decide: {staff_page}",
     ]
-    event = Event()
-    event.add("uid", _window_uid(window))
-    event.add("sequence", 0)
-    event.add("dtstamp", utc(request.status_changed_at))
-    event.add("last-modified", utc(request.status_changed_at))
-    event.add("dtstart", utc(window.start))
-    event.add("dtend", utc(window.end))
-    event.add("summary", _text(f"{texts.pending}{request.presentation.title} – {request.organization_name}"))
-    event.add("status", "TENTATIVE")
-    event.add("description", _text("\n".join(lines)))
-    event.add("url", staff_page)
-    event.add("transp", "TRANSPARENT")
-    return event
+    return vevent(
+        uid=calendar_uid(f"request-{request.reference}-window-{window.position}"),
+        sequence=0,
+        start=window.start,
+        end=window.end,
+        summary=_text(f"{texts.pending}{request.presentation.title} – {request.organization_name}"),
+        status="TENTATIVE",
+        stamp=request.status_changed_at,
+        last_modified=request.status_changed_at,
+        description=_text("\n".join(lines)),
+        url=staff_page,
+        transparent=True,
+    )
 
 
 def feed_calendar_new(*, name: str) -> Calendar:
@@ -237,13 +242,11 @@ def booking_calendar(*, booking: Booking, status_url: str) -> bytes:
     """One booking as a calendar to import; same UID and SEQUENCE as the invites the requester got."""
     cal = calendar_new(method="PUBLISH")
     cal.add_component(
-        event_new(
-            booking=booking,
-            summary=_text(_requester_summary(booking)),
-            stamp=booking.updated_at,
-            last_modified=booking.updated_at,
-            location=_text(booking_location(booking)),
-            description=_text(_requester_details(booking, status_url=status_url)),
+        _booking_event(
+            booking,
+            summary=_requester_summary(booking),
+            location=booking_location(booking),
+            description=_requester_details(booking, status_url=status_url),
             url=status_url,
         )
     )

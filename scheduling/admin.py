@@ -18,6 +18,8 @@ from calendars.builders import presenter_feed_url
 from calendars.services import presenter_feed_token_rotate
 from common.admin import ReadOnlyAdmin, ReadOnlyInline
 from scheduling.models import (
+    BOOKING_DETAILS,
+    PROPOSAL_TERMS,
     AuditEntry,
     Blackout,
     Booking,
@@ -84,26 +86,7 @@ class BookingAdmin(ReadOnlyAdmin):
     search_fields = ["request__reference", "request__organization_name", "location", "lead_presenter__name"]
     list_select_related = ["request", "lead_presenter"]
     date_hierarchy = "start"
-    fields = [
-        "request",
-        "staff_page",
-        "start",
-        "end",
-        "format",
-        "location",
-        "virtual_link",
-        "lead_presenter",
-        "co_presenters",
-        "uid",
-        "sequence",
-        "created_at",
-        "updated_at",
-        "cancelled_at",
-        "cancel_reason",
-        "completed_at",
-        "actual_attendance",
-        "presenter_notes",
-    ]
+    fields = ["request", "staff_page", *BOOKING_DETAILS]
     readonly_fields = fields
 
     @admin.display(description=_("organization"), ordering="request__organization_name")
@@ -132,19 +115,7 @@ class ProposalAdmin(ReadOnlyAdmin):
     search_fields = ["request__reference", "request__organization_name", "message", "requester_note"]
     list_select_related = ["request", "lead_presenter", "created_by"]
     date_hierarchy = "created_at"
-    fields = [
-        "request",
-        "state",
-        "lead_presenter",
-        "co_presenters",
-        "location",
-        "virtual_link",
-        "message",
-        "requester_note",
-        "created_by",
-        "created_at",
-        "responded_at",
-    ]
+    fields = ["request", "state", *PROPOSAL_TERMS, "created_by", "created_at", "responded_at"]
     readonly_fields = fields
     inlines = [ProposedTimeInline]
 

@@ -6,6 +6,7 @@ folding are the icalendar library's, so user text cannot start a property of its
 """
 
 from datetime import UTC, datetime
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.utils import timezone
@@ -46,8 +47,6 @@ def address(email: str, *, name: str = "", **params: str) -> vCalAddress:
 
 def organizer() -> vCalAddress:
     """The program's monitored address (DEFAULT_FROM_EMAIL), which is also the From of every email."""
-    from email.utils import parseaddr
-
     name, email = parseaddr(settings.DEFAULT_FROM_EMAIL)
     return address(email, name=name or settings.PROGRAM_NAME)
 
@@ -58,28 +57,31 @@ def booking_location(booking: Booking) -> str:
     return booking.location
 
 
-def event_new(
+def vevent(
     *,
-    booking: Booking,
+    uid: str,
+    sequence: int,
+    start: datetime,
+    end: datetime,
     summary: str,
+    status: str,
     stamp: datetime,
     last_modified: datetime | None = None,
-    status: str | None = None,
     location: str = "",
     description: str = "",
     url: str = "",
+    transparent: bool = False,
 ) -> Event:
-    """A VEVENT with the booking's identity (UID, SEQUENCE), its UTC times and the given text."""
+    """A VEVENT with its identity (UID, SEQUENCE), UTC times and the given text."""
     event = Event()
-    event.add("uid", booking.uid)
-    event.add("sequence", booking.sequence)
+    event.add("uid", uid)
+    event.add("sequence", sequence)
     event.add("dtstamp", utc(stamp))
     if last_modified is not None:
         event.add("last-modified", utc(last_modified))
-    event.add("dtstart", utc(booking.start))
-    event.add("dtend", utc(booking.end))
+    event.add("dtstart", utc(start))
+    event.add("dtend", utc(end))
     event.add("summary", summary)
-    status = status or ("CANCELLED" if booking.cancelled_at else "CONFIRMED")
     event.add("status", status)
     if location:
         event.add("location", location)
@@ -87,8 +89,22 @@ def event_new(
         event.add("description", description)
     if url:
         event.add("url", url)
-    event.add("transp", "OPAQUE")
+    event.add("transp", "TRANSPARENT" if transparent else "OPAQUE")
     return event
+
+
+def event_new(*, booking: Booking, summary: str, stamp: datetime, status: str | None = None, **text) -> Event:
+    """A booking's VEVENT: its UID, SEQUENCE and times; CANCELLED once cancelled, else CONFIRMED."""
+    return vevent(
+        uid=booking.uid,
+        sequence=booking.sequence,
+        start=booking.start,
+        end=booking.end,
+        summary=summary,
+        status=status or ("CANCELLED" if booking.cancelled_at else "CONFIRMED"),
+        stamp=stamp,
+        **text,
+    )
 
 
 def attendees_add(event: Event, *, booking: Booking, presenters: list[Presenter]) -> None:

@@ -1,10 +1,20 @@
 """Scheduling models: presenters and their time off, bookings, proposals, the audit trail and the outbox."""
 
-from scheduling.models.bookings import Booking, BusyInterval, Proposal, ProposalState, ProposedTime
+from scheduling.models.bookings import (
+    BOOKING_DETAILS,
+    PROPOSAL_TERMS,
+    Booking,
+    BusyInterval,
+    Proposal,
+    ProposalState,
+    ProposedTime,
+)
 from scheduling.models.outbox import AuditEntry, Notification, NotificationKind, NotificationStatus
 from scheduling.models.people import Blackout, Presenter
 
 __all__ = [
+    "BOOKING_DETAILS",
+    "PROPOSAL_TERMS",
     "AuditEntry",
     "Blackout",
     "Booking",

@@ -19,9 +19,14 @@ class TsTzRange(Func):
     output_field = DateTimeRangeField()
 
 
-def _new_uid() -> str:
+def calendar_uid(local_part: str) -> str:
+    """A calendar UID (RFC 5545) under the site's host name: ``<local_part>@<host>``."""
     host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "outreach.invalid"
-    return f"{uuid.uuid4()}@{host}"
+    return f"{local_part}@{host}"
+
+
+def _new_uid() -> str:
+    return calendar_uid(str(uuid.uuid4()))
 
 
 class Booking(models.Model):
@@ -71,6 +76,27 @@ class Booking(models.Model):
     def presenters(self) -> list[Presenter]:
         """Lead first, then co-presenters by name (uses prefetched co_presenters when present)."""
         return [self.lead_presenter, *sorted(self.co_presenters.all(), key=lambda p: p.name)]
+
+
+# A booking's own fields in the order staff read them (the admin and the staff API show them so).
+BOOKING_DETAILS = (
+    "start",
+    "end",
+    "format",
+    "location",
+    "virtual_link",
+    "lead_presenter",
+    "co_presenters",
+    "uid",
+    "sequence",
+    "created_at",
+    "updated_at",
+    "cancelled_at",
+    "cancel_reason",
+    "completed_at",
+    "actual_attendance",
+    "presenter_notes",
+)
 
 
 class BusyKind(models.TextChoices):
@@ -163,6 +189,10 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_state_display()} ({self.created_at:%Y-%m-%d})"
+
+
+# What a proposal offers besides its times, in the order staff read it (admin and staff API).
+PROPOSAL_TERMS = ("lead_presenter", "co_presenters", "location", "virtual_link", "message", "requester_note")
 
 
 class ProposedTime(models.Model):

@@ -19,6 +19,17 @@ PRESENTER_FIELDS = ("name", "email", "phone", "user")
 BLACKOUT_FIELDS = ("presenter", "start", "end", "reason")
 
 
+def _locked_with(row: Presenter | Blackout, changes: dict, allowed: tuple[str, ...]) -> Presenter | Blackout:
+    """The row, locked until the transaction ends, with ``changes`` (fields among ``allowed``) applied."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise TypeError(f"unexpected fields for a {type(row).__name__}: {sorted(unknown)}")
+    row = type(row).objects.select_for_update().get(pk=row.pk)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    return row
+
+
 def _save_presenter(
     presenter: Presenter, languages: Iterable[Language] | None, presentations: Iterable[Presentation] | None
 ) -> Presenter:
@@ -59,13 +70,7 @@ def presenter_update(
     Bookings already made keep their presenters; a presenter who is no longer qualified for a
     presentation is simply not suggested for new ones.
     """
-    unknown = set(changes) - set(PRESENTER_FIELDS)
-    if unknown:
-        raise TypeError(f"presenter_update() got unexpected fields: {sorted(unknown)}")
-    presenter = Presenter.objects.select_for_update().get(pk=presenter.pk)
-    for name, value in changes.items():
-        setattr(presenter, name, value)
-    return _save_presenter(presenter, languages, presentations)
+    return _save_presenter(_locked_with(presenter, changes, PRESENTER_FIELDS), languages, presentations)
 
 
 @transaction.atomic
@@ -95,12 +100,8 @@ def blackout_create(
 
 @transaction.atomic
 def blackout_update(*, blackout: Blackout, **changes) -> Blackout:
-    unknown = set(changes) - set(BLACKOUT_FIELDS)
-    if unknown:
-        raise TypeError(f"blackout_update() got unexpected fields: {sorted(unknown)}")
-    blackout = Blackout.objects.select_for_update().get(pk=blackout.pk)
-    for name, value in changes.items():
-        setattr(blackout, name, value)
+    """Change a blackout period or closure; only the keyword arguments given change."""
+    blackout = _locked_with(blackout, changes, BLACKOUT_FIELDS)
     _check_blackout(blackout)
     blackout.save()
     return blackout
@@ -108,4 +109,5 @@ def blackout_update(*, blackout: Blackout, **changes) -> Blackout:
 
 @transaction.atomic
 def blackout_delete(*, blackout: Blackout) -> None:
+    """Remove a blackout period or closure; presenters are free then again."""
     Blackout.objects.filter(pk=blackout.pk).delete()

@@ -5,7 +5,22 @@ from rest_framework import serializers
 from outreach.api.serializers import PresentationBriefSerializer
 from outreach.models import PresentationRequest
 from scheduling.api.serializers.people import PresenterBriefSerializer
-from scheduling.models import Booking, Notification
+from scheduling.models import BOOKING_DETAILS, Booking, Notification
+
+# A notification's delivery, as listed on its request and in the outbox.
+DELIVERY_FIELDS = [
+    "kind",
+    "recipient",
+    "sequence",
+    "subject",
+    "status",
+    "attempts",
+    "last_error",
+    "ics_method",
+    "created_at",
+    "last_attempt_at",
+    "sent_at",
+]
 
 
 class BookingSerializer(serializers.ModelSerializer):
@@ -16,25 +31,7 @@ class BookingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Booking
-        fields = [
-            "id",
-            "start",
-            "end",
-            "format",
-            "location",
-            "virtual_link",
-            "lead_presenter",
-            "co_presenters",
-            "uid",
-            "sequence",
-            "created_at",
-            "updated_at",
-            "cancelled_at",
-            "cancel_reason",
-            "completed_at",
-            "actual_attendance",
-            "presenter_notes",
-        ]
+        fields = ["id", *BOOKING_DETAILS]
 
 
 class BookingRequestSerializer(serializers.ModelSerializer):
@@ -65,23 +62,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = [
-            "id",
-            "request",
-            "reference",
-            "booking",
-            "kind",
-            "recipient",
-            "sequence",
-            "subject",
-            "status",
-            "attempts",
-            "last_error",
-            "ics_method",
-            "created_at",
-            "last_attempt_at",
-            "sent_at",
-        ]
+        fields = ["id", "request", "reference", "booking", *DELIVERY_FIELDS]
 
 
 class NotificationBriefSerializer(serializers.ModelSerializer):
@@ -89,20 +70,7 @@ class NotificationBriefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = [
-            "id",
-            "kind",
-            "recipient",
-            "sequence",
-            "subject",
-            "status",
-            "attempts",
-            "last_error",
-            "ics_method",
-            "created_at",
-            "last_attempt_at",
-            "sent_at",
-        ]
+        fields = ["id", *DELIVERY_FIELDS]
 
 
 class NotificationDetailSerializer(NotificationSerializer):

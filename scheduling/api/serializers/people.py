@@ -22,6 +22,17 @@ def presenter_field(**kwargs) -> RowField:
     return RowField(queryset=Presenter.objects.all(), **kwargs)
 
 
+# Refuses an ``end`` that is not after ``start`` (on a partial update, the row's own value counts).
+# A comment, not a docstring: a serializer's docstring becomes its description in the API docs.
+class EndAfterStartMixin:
+    def validate(self, attrs):
+        start = attrs.get("start", getattr(self.instance, "start", None))
+        end = attrs.get("end", getattr(self.instance, "end", None))
+        if start is not None and end is not None and end <= start:
+            raise serializers.ValidationError({"end": [str(MSG_END_BEFORE_START)]})
+        return super().validate(attrs)
+
+
 class PresenterBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Presenter
@@ -88,7 +99,7 @@ class PresenterWriteSerializer(serializers.Serializer):
             raise serializers.ValidationError(exc.messages) from None
 
 
-class SuggestionQuerySerializer(serializers.Serializer):
+class SuggestionQuerySerializer(EndAfterStartMixin, serializers.Serializer):
     request = RowField(
         queryset=PresentationRequest.objects.select_related("presentation", "language"),
         from_query=True,
@@ -96,11 +107,6 @@ class SuggestionQuerySerializer(serializers.Serializer):
     )
     start = BoundedDateTimeField()
     end = BoundedDateTimeField()
-
-    def validate(self, attrs):
-        if attrs["end"] <= attrs["start"]:
-            raise serializers.ValidationError({"end": [str(MSG_END_BEFORE_START)]})
-        return attrs
 
 
 class SuggestionSerializer(serializers.ModelSerializer):
@@ -127,15 +133,8 @@ class BlackoutSerializer(serializers.ModelSerializer):
         fields = ["id", "presenter", "start", "end", "reason", "is_closure"]
 
 
-class BlackoutWriteSerializer(serializers.Serializer):
+class BlackoutWriteSerializer(EndAfterStartMixin, serializers.Serializer):
     presenter = presenter_field(required=False, allow_null=True, help_text="Leave out or null for a closure.")
     start = BoundedDateTimeField()
     end = BoundedDateTimeField()
     reason = CleanCharField(max_length=200, required=False, allow_blank=True)
-
-    def validate(self, attrs):
-        start = attrs.get("start", getattr(self.instance, "start", None))
-        end = attrs.get("end", getattr(self.instance, "end", None))
-        if start is not None and end is not None and end <= start:
-            raise serializers.ValidationError({"end": [str(MSG_END_BEFORE_START)]})
-        return attrs

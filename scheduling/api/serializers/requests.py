@@ -11,11 +11,10 @@ from outreach.api.serializers import AudienceSerializer, LanguageSerializer, Pre
 from outreach.enums import Format
 from outreach.models import PresentationRequest
 from scheduling.api.serializers.bookings import BookingSerializer, BookingTimesSerializer, NotificationBriefSerializer
-from scheduling.api.serializers.people import PresenterBriefSerializer, presenter_field
-from scheduling.models import AuditEntry, Proposal
+from scheduling.api.serializers.people import EndAfterStartMixin, PresenterBriefSerializer, presenter_field
+from scheduling.models import PROPOSAL_TERMS, AuditEntry, Proposal
 from scheduling.services.review import (
     MSG_ATTENDANCE,
-    MSG_END_BEFORE_START,
     MSG_PROPOSAL_TIMES,
     MSG_REASON_REQUIRED,
     Plan,
@@ -45,19 +44,7 @@ class ProposalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Proposal
-        fields = [
-            "id",
-            "state",
-            "times",
-            "lead_presenter",
-            "co_presenters",
-            "location",
-            "virtual_link",
-            "message",
-            "requester_note",
-            "created_at",
-            "responded_at",
-        ]
+        fields = ["id", "state", "times", *PROPOSAL_TERMS, "created_at", "responded_at"]
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
@@ -133,14 +120,9 @@ class StaffRequestDetailSerializer(serializers.ModelSerializer):
 # --- The lifecycle actions -------------------------------------------------------------
 
 
-class TimeSerializer(serializers.Serializer):
+class TimeSerializer(EndAfterStartMixin, serializers.Serializer):
     start = BoundedDateTimeField()
     end = BoundedDateTimeField()
-
-    def validate(self, attrs):
-        if attrs["end"] <= attrs["start"]:
-            raise serializers.ValidationError({"end": [str(MSG_END_BEFORE_START)]})
-        return attrs
 
 
 class PlanSerializer(serializers.Serializer):
