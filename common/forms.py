@@ -1,13 +1,30 @@
-"""The base of every form people fill in: an error summary that links to each field, and a text
-field that keeps control characters out. Django writes ``aria-describedby`` for help texts and
-errors itself; ``common/_field.html`` renders the ids it points to."""
+"""The base of every form people fill in: an error summary that links to each field, a service's
+errors put back next to the inputs, and a text field that keeps control characters out. Django
+writes ``aria-describedby`` for help texts and errors itself; ``common/_field.html`` renders the
+ids it points to."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from common.validators import text_clean
 
 
 class AccessibleForm(forms.Form):
+    # A service's error keys that name another input than the field of the same name.
+    SERVICE_FIELDS: dict[str, str] = {}
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """Put a service's ValidationError next to the matching inputs (the rest goes on top)."""
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        for key, messages in errors.items():
+            field = self.service_field(key)
+            for message in messages:
+                self.add_error(field, message)
+
+    def service_field(self, key: str) -> str | None:
+        field = self.SERVICE_FIELDS.get(key, key)
+        return field if field in self.fields else None
+
     def error_summary(self) -> list[tuple[str, str, str]]:
         """(input id, label, message) for every error, in the order of the form, for the summary."""
         items = [("", "", message) for message in self.non_field_errors()]

@@ -86,8 +86,7 @@ def evaluation(request: HttpRequest, token: str) -> HttpResponse:
     try:
         services.evaluation_submit(booking=booking, **form.cleaned_data)
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        form.add_service_errors(exc)
         return _evaluation_page(request, booking, form=form, status=400)
     except services.EvaluationAlreadyGiven as exc:
         return _evaluation_page(request, booking, evaluation=exc.evaluation, notice=exc.message, status=409)
@@ -140,8 +139,7 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
     try:
         services.survey_submit(booking=booking, **form.cleaned_data)
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        form.add_service_errors(exc)
         return _survey_page(request, booking, form=form, state=state, status=400)
     except services.SurveyClosed as exc:
         return _survey_page(request, booking, state=exc.state, status=_closed_status(exc.state))

@@ -331,7 +331,9 @@ class CatalogFilterForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"), choices=[("", _("Any format")), *Format.choices], required=False)
 
 
-class WithdrawForm(AccessibleForm):
+class RequesterReasonForm(AccessibleForm):
+    """Withdrawing a request or cancelling the presentation: an optional reason."""
+
     reason = CleanCharField(
         label=_("Reason (optional)"),
         max_length=2000,
@@ -368,14 +370,4 @@ class ProposalDeclineForm(AccessibleForm):
         required=False,
         multiline=True,
         help_text=_("Other dates or times, or anything else our staff should know."),
-    )
-
-
-class RequesterCancelForm(AccessibleForm):
-    reason = CleanCharField(
-        label=_("Reason (optional)"),
-        max_length=2000,
-        required=False,
-        multiline=True,
-        help_text=_("Helps us plan; staff see it, nobody else does."),
     )

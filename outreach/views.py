@@ -14,22 +14,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common.exceptions import DomainError
 from outreach import selectors
+from outreach.actions import REQUESTER_ACTIONS
 from outreach.enums import RequestStatus
 from outreach.forms import (
     CatalogFilterForm,
     ProposalAcceptForm,
     ProposalDeclineForm,
-    RequesterCancelForm,
+    RequesterReasonForm,
     RequestForm,
-    WithdrawForm,
 )
 from outreach.selectors import MSG_UNKNOWN_LINK
 from outreach.services import request_submit
 from outreach.throttling import MSG_RATE_LIMITED, MSG_SPAM, submission_rate_limited
 from scheduling import selectors as scheduling_selectors
-from scheduling.services import review
 from scheduling.services.review import MSG_CANCEL_TOO_LATE, requester_may_cancel
-from scheduling.services.review import request_withdraw as withdraw
 
 MSG_WITHDRAWN = _("Your request has been withdrawn. We have sent you a confirmation by email.")
 MSG_PROPOSAL_ACCEPTED = _("Thank you: your presentation is scheduled. We have sent you a confirmation by email.")
@@ -109,8 +107,7 @@ def request_create(request: HttpRequest, slug: str) -> HttpResponse:
             **form.request_fields(),
         )
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        form.add_service_errors(exc)
         return render(request, "outreach/request_form.html", context, status=400)
     return redirect("outreach:request_received", token=submitted.status_token)
 
@@ -153,10 +150,10 @@ def _status_page(request: HttpRequest, found, token: str, *, status: int = 200, 
         "proposal": proposal,
         "may_cancel": scheduled and requester_may_cancel(booking),
         "cancel_too_late": MSG_CANCEL_TOO_LATE % {"hours": settings.REQUESTER_CANCEL_CUTOFF_HOURS},
-        "withdraw_form": WithdrawForm(),
+        "withdraw_form": RequesterReasonForm(),
         "accept_form": ProposalAcceptForm(),
         "decline_proposal_form": ProposalDeclineForm(),
-        "cancel_form": RequesterCancelForm(),
+        "cancel_form": RequesterReasonForm(),
         **overrides,
     }
     return render(request, "outreach/request_status.html", context, status=status)
@@ -168,79 +165,36 @@ def request_status(request: HttpRequest, token: str) -> HttpResponse:
     return _status_page(request, _status_request_or_404(token), token)
 
 
-def _requester_act(
-    request: HttpRequest, token: str, *, form_class, form_key: str, perform: Callable, success: str
-) -> HttpResponse:
-    """A requester's action from the status page: validate the form, call one service, answer.
+def _requester_action(action: str, form_class, form_key: str, success: str) -> Callable:
+    """A requester's action from the status page: validate the form, call the action's one service, answer.
 
-    400 with the form's errors (service validation errors go next to the form's first field),
-    409 with the message for a refused transition or a conflict, else back to the page.
+    400 with the form's errors (a service's next to the field it names), 409 with the message for
+    a refused transition or a conflict, else back to the page with ``success``.
     """
-    found = _status_request_or_404(token)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        return _status_page(request, found, token, status=400, **{form_key: form})
-    try:
-        perform(found, form.cleaned_data)
-    except ValidationError as exc:
-        for message in exc.messages:
-            form.add_error(next(iter(form.fields)), message)
-        return _status_page(request, found, token, status=400, **{form_key: form})
-    except DomainError as exc:
-        return _status_page(request, found, token, status=409, error=exc.message, **{form_key: form})
-    messages.success(request, success)
-    return redirect("outreach:request_status", token=token)
+
+    @never_cache
+    @require_POST
+    def view(request: HttpRequest, token: str) -> HttpResponse:
+        found = _status_request_or_404(token)
+        form = form_class(request.POST)
+        if not form.is_valid():
+            return _status_page(request, found, token, status=400, **{form_key: form})
+        try:
+            REQUESTER_ACTIONS[action](found, form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+            return _status_page(request, found, token, status=400, **{form_key: form})
+        except DomainError as exc:
+            return _status_page(request, found, token, status=409, error=exc.message, **{form_key: form})
+        messages.success(request, success)
+        return redirect("outreach:request_status", token=token)
+
+    return view
 
 
-@never_cache
-@require_POST
-def request_withdraw(request: HttpRequest, token: str) -> HttpResponse:
-    return _requester_act(
-        request,
-        token,
-        form_class=WithdrawForm,
-        form_key="withdraw_form",
-        perform=lambda found, data: withdraw(request=found, note=data["reason"]),
-        success=MSG_WITHDRAWN,
-    )
-
-
-@never_cache
-@require_POST
-def proposal_accept(request: HttpRequest, token: str) -> HttpResponse:
-    return _requester_act(
-        request,
-        token,
-        form_class=ProposalAcceptForm,
-        form_key="accept_form",
-        perform=lambda found, data: review.proposal_accept(request=found, proposed_time_id=data["proposed_time"]),
-        success=MSG_PROPOSAL_ACCEPTED,
-    )
-
-
-@never_cache
-@require_POST
-def proposal_decline(request: HttpRequest, token: str) -> HttpResponse:
-    return _requester_act(
-        request,
-        token,
-        form_class=ProposalDeclineForm,
-        form_key="decline_proposal_form",
-        perform=lambda found, data: review.proposal_decline(request=found, note=data["note"]),
-        success=MSG_PROPOSAL_DECLINED,
-    )
-
-
-@never_cache
-@require_POST
-def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
-    return _requester_act(
-        request,
-        token,
-        form_class=RequesterCancelForm,
-        form_key="cancel_form",
-        perform=lambda found, data: review.booking_cancel(
-            request=found, reason=data["reason"], by=None, actor="requester"
-        ),
-        success=MSG_CANCELLED,
-    )
+request_withdraw = _requester_action("withdraw", RequesterReasonForm, "withdraw_form", MSG_WITHDRAWN)
+proposal_accept = _requester_action("accept_proposal", ProposalAcceptForm, "accept_form", MSG_PROPOSAL_ACCEPTED)
+proposal_decline = _requester_action(
+    "decline_proposal", ProposalDeclineForm, "decline_proposal_form", MSG_PROPOSAL_DECLINED
+)
+booking_cancel = _requester_action("cancel", RequesterReasonForm, "cancel_form", MSG_CANCELLED)

@@ -7,7 +7,7 @@ token in the path is what gives access to one request; numeric ids never appear 
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -15,8 +15,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api.errors import error_response
+from common.api.schema import example
 from common.validators import honeypot_filled
 from outreach import selectors
+from outreach.actions import REQUESTER_ACTIONS
 from outreach.api import examples as ex
 from outreach.api import serializers as s
 from outreach.api.filters import PresentationFilter
@@ -56,11 +58,11 @@ def _transition(status_now: str, action_past: str) -> tuple[str, str]:
     return "invalid_transition", review.MSG_TRANSITION_REFUSED % {"status": status_now, "action": action_past}
 
 
-def _requester_response(example: dict, summary: str) -> OpenApiResponse:
+def _requester_response(body: dict, summary: str) -> OpenApiResponse:
     return OpenApiResponse(
         response=s.RequesterRequestSerializer,
         description=summary,
-        examples=[OpenApiExample("request", value=example, status_codes=["200"])],
+        examples=[example("request", body)],
     )
 
 
@@ -70,7 +72,7 @@ def _requester_response(example: dict, summary: str) -> OpenApiResponse:
 @extend_schema(
     tags=["catalog"],
     summary="List the presentations on offer",
-    examples=[OpenApiExample("presentation", value=ex.PRESENTATION, response_only=True)],
+    examples=[example("presentation", ex.PRESENTATION)],
 )
 class PresentationListView(PublicMixin, generics.ListAPIView):
     serializer_class = s.PresentationSerializer
@@ -84,7 +86,7 @@ class PresentationListView(PublicMixin, generics.ListAPIView):
 @extend_schema(
     tags=["catalog"],
     summary="One presentation of the catalog",
-    examples=[OpenApiExample("presentation", value=ex.PRESENTATION, response_only=True)],
+    examples=[example("presentation", ex.PRESENTATION)],
 )
 class PresentationDetailView(PublicMixin, generics.RetrieveAPIView):
     serializer_class = s.PresentationSerializer
@@ -123,8 +125,8 @@ class RequestCreateView(PublicMixin, APIView):
             429: error_response(429, "Too many submissions from this client.", ("throttled", MSG_RATE_LIMITED)),
         },
         examples=[
-            OpenApiExample("request", value=ex.REQUEST, request_only=True),
-            OpenApiExample("created", value=ex.CREATED, response_only=True, status_codes=["201"]),
+            example("request", ex.REQUEST, request=True),
+            example("created", ex.CREATED, status_code=201),
         ],
     )
     def post(self, request: Request) -> Response:
@@ -161,6 +163,38 @@ class RequesterView(PublicMixin, APIView):
         return Response(s.RequesterRequestSerializer(request, context={"proposal": proposal}).data)
 
 
+# POST the action's body; the answer is the request as the requester sees it afterwards. (A comment:
+# a view's docstring would become the description of the actions that have none of their own.)
+class RequesterActionView(RequesterView):
+    serializer_class: type
+    requester_action: str  # a key of REQUESTER_ACTIONS
+
+    def post(self, request: Request, token: str) -> Response:
+        serializer = self.serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        REQUESTER_ACTIONS[self.requester_action](self.found(token), serializer.validated_data)
+        return self.respond(token)
+
+
+def _documented(summary: str, *, responses: dict, examples: list, description: str | None = None):
+    """The OpenAPI description of a requester's action view, its body being the view's serializer."""
+
+    def decorate(view: type[RequesterActionView]) -> type[RequesterActionView]:
+        return extend_schema_view(
+            post=extend_schema(
+                tags=["requests"],
+                summary=summary,
+                description=description,
+                parameters=[TOKEN_PARAMETER],
+                request=view.serializer_class,
+                responses=responses,
+                examples=examples,
+            )
+        )(view)
+
+    return decorate
+
+
 class RequestDetailView(RequesterView):
     @extend_schema(
         tags=["requests"],
@@ -172,103 +206,79 @@ class RequestDetailView(RequesterView):
         return self.respond(token)
 
 
-class RequestWithdrawView(RequesterView):
-    @extend_schema(
-        tags=["requests"],
-        summary="Withdraw the request (before staff schedule it)",
-        parameters=[TOKEN_PARAMETER],
-        request=s.RequesterReasonSerializer,
-        examples=[OpenApiExample("reason", value={"reason": "The assembly was moved to spring."}, request_only=True)],
-        responses={
-            200: _requester_response(
-                {**ex.REQUESTER, "status": "withdrawn", "proposal": None, "actions": ex.NO_ACTIONS},
-                "The request, now withdrawn.",
-            ),
-            404: NOT_FOUND,
-            409: error_response(
-                409, "The request is no longer waiting for a decision.", _transition("scheduled", "withdrawn")
-            ),
-        },
-    )
-    def post(self, request: Request, token: str) -> Response:
-        serializer = s.RequesterReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        review.request_withdraw(request=self.found(token), note=serializer.validated_data["reason"])
-        return self.respond(token)
+@_documented(
+    summary="Withdraw the request (before staff schedule it)",
+    examples=[example("reason", value={"reason": "The assembly was moved to spring."}, request=True)],
+    responses={
+        200: _requester_response(
+            {**ex.REQUESTER, "status": "withdrawn", "proposal": None, "actions": ex.NO_ACTIONS},
+            "The request, now withdrawn.",
+        ),
+        404: NOT_FOUND,
+        409: error_response(
+            409, "The request is no longer waiting for a decision.", _transition("scheduled", "withdrawn")
+        ),
+    },
+)
+class RequestWithdrawView(RequesterActionView):
+    serializer_class = s.RequesterReasonSerializer
+    requester_action = "withdraw"
 
 
-class RequestAcceptProposalView(RequesterView):
-    @extend_schema(
-        tags=["requests"],
-        summary="Accept one of the times staff proposed",
-        description="Schedules the request at that time; the confirmation with the invite follows by email.",
-        parameters=[TOKEN_PARAMETER],
-        request=s.AcceptProposalSerializer,
-        examples=[OpenApiExample("choice", value={"proposed_time": 17}, request_only=True)],
-        responses={
-            200: _requester_response(ex.SCHEDULED, "The request, now scheduled."),
-            404: NOT_FOUND,
-            409: error_response(
-                409,
-                "No proposal is waiting, or a presenter was booked at that time meanwhile.",
-                ("invalid_transition", review.MSG_NO_OPEN_PROPOSAL),
-                ("booking_conflict", "Ana Ruiz is already booked for OS-2B7C-QW4E (...) on Mar 13, 2031, ..."),
-            ),
-        },
-    )
-    def post(self, request: Request, token: str) -> Response:
-        serializer = s.AcceptProposalSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        review.proposal_accept(request=self.found(token), proposed_time_id=serializer.validated_data["proposed_time"])
-        return self.respond(token)
+@_documented(
+    summary="Accept one of the times staff proposed",
+    description="Schedules the request at that time; the confirmation with the invite follows by email.",
+    examples=[example("choice", value={"proposed_time": 17}, request=True)],
+    responses={
+        200: _requester_response(ex.SCHEDULED, "The request, now scheduled."),
+        404: NOT_FOUND,
+        409: error_response(
+            409,
+            "No proposal is waiting, or a presenter was booked at that time meanwhile.",
+            ("invalid_transition", review.MSG_NO_OPEN_PROPOSAL),
+            ("booking_conflict", "Ana Ruiz is already booked for OS-2B7C-QW4E (...) on Mar 13, 2031, ..."),
+        ),
+    },
+)
+class RequestAcceptProposalView(RequesterActionView):
+    serializer_class = s.AcceptProposalSerializer
+    requester_action = "accept_proposal"
 
 
-class RequestDeclineProposalView(RequesterView):
-    @extend_schema(
-        tags=["requests"],
-        summary="Decline every proposed time",
-        description="The request goes back to staff, who may propose other times.",
-        parameters=[TOKEN_PARAMETER],
-        request=s.DeclineProposalSerializer,
-        examples=[OpenApiExample("note", value={"note": "Mornings do not work for us."}, request_only=True)],
-        responses={
-            200: _requester_response(
-                {**ex.REQUESTER, "proposal": None, "actions": {**ex.NO_ACTIONS, "withdraw": True}},
-                "The request, waiting for staff again.",
-            ),
-            404: NOT_FOUND,
-            409: error_response(409, "No proposal is waiting.", ("invalid_transition", review.MSG_NO_OPEN_PROPOSAL)),
-        },
-    )
-    def post(self, request: Request, token: str) -> Response:
-        serializer = s.DeclineProposalSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        review.proposal_decline(request=self.found(token), note=serializer.validated_data["note"])
-        return self.respond(token)
+@_documented(
+    summary="Decline every proposed time",
+    description="The request goes back to staff, who may propose other times.",
+    examples=[example("note", value={"note": "Mornings do not work for us."}, request=True)],
+    responses={
+        200: _requester_response(
+            {**ex.REQUESTER, "proposal": None, "actions": {**ex.NO_ACTIONS, "withdraw": True}},
+            "The request, waiting for staff again.",
+        ),
+        404: NOT_FOUND,
+        409: error_response(409, "No proposal is waiting.", ("invalid_transition", review.MSG_NO_OPEN_PROPOSAL)),
+    },
+)
+class RequestDeclineProposalView(RequesterActionView):
+    serializer_class = s.DeclineProposalSerializer
+    requester_action = "decline_proposal"
 
 
-class RequestCancelView(RequesterView):
-    @extend_schema(
-        tags=["requests"],
-        summary="Cancel the scheduled presentation (until the cut-off before it)",
-        parameters=[TOKEN_PARAMETER],
-        request=s.RequesterReasonSerializer,
-        examples=[OpenApiExample("reason", value={"reason": "School closed for a snow day."}, request_only=True)],
-        responses={
-            200: _requester_response(
-                {**ex.SCHEDULED, "status": "cancelled", "actions": ex.NO_ACTIONS}, "The request, now cancelled."
-            ),
-            404: NOT_FOUND,
-            409: error_response(
-                409,
-                "Not scheduled, or past the cut-off.",
-                _transition("submitted", "cancelled"),
-                ("invalid_transition", review.MSG_CANCEL_TOO_LATE % {"hours": 48}),
-            ),
-        },
-    )
-    def post(self, request: Request, token: str) -> Response:
-        serializer = s.RequesterReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        review.booking_cancel(request=self.found(token), reason=serializer.validated_data["reason"], actor="requester")
-        return self.respond(token)
+@_documented(
+    summary="Cancel the scheduled presentation (until the cut-off before it)",
+    examples=[example("reason", value={"reason": "School closed for a snow day."}, request=True)],
+    responses={
+        200: _requester_response(
+            {**ex.SCHEDULED, "status": "cancelled", "actions": ex.NO_ACTIONS}, "The request, now cancelled."
+        ),
+        404: NOT_FOUND,
+        409: error_response(
+            409,
+            "Not scheduled, or past the cut-off.",
+            _transition("submitted", "cancelled"),
+            ("invalid_transition", review.MSG_CANCEL_TOO_LATE % {"hours": 48}),
+        ),
+    },
+)
+class RequestCancelView(RequesterActionView):
+    serializer_class = s.RequesterReasonSerializer
+    requester_action = "cancel"

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +30,7 @@ from scheduling.services.review import (
     MSG_PROPOSAL_TIMES,
     MSG_REASON_REQUIRED,
     MSG_TOO_LONG,
+    Plan,
 )
 
 MSG_TIME_INCOMPLETE = _("Give the date, the start time and the end time.")
@@ -43,25 +43,15 @@ MAX_PROPOSED_TIMES = 3
 class ActionForm(AccessibleForm):
     """A staff action on one request. ``SERVICE_FIELDS`` maps the service's error keys to fields."""
 
-    SERVICE_FIELDS: dict[str, str] = {}
-
     def __init__(self, *args, request_obj: PresentationRequest, booking: Booking | None = None, **kwargs):
         kwargs.setdefault("prefix", self.PREFIX)
         super().__init__(*args, **kwargs)
         self.request_obj = request_obj
         self.booking = booking
 
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """Put the service's field errors next to the matching inputs (others go to the top)."""
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        for key, messages in errors.items():
-            field = self.service_field(key)
-            for message in messages:
-                self.add_error(field, message)
-
-    def service_field(self, key: str) -> str | None:
-        field = self.SERVICE_FIELDS.get(key, key)
-        return field if field in self.fields else None
+    def service_arguments(self) -> dict:
+        """The lifecycle service's keyword arguments (besides the request and the staff user)."""
+        return dict(self.cleaned_data)
 
 
 def _time_fields(form: forms.Form, prefix: str = "", *, required: bool = False) -> None:
@@ -165,12 +155,26 @@ class PlanForm(ActionForm):
     def default_location(self) -> str:
         return f"{self.request_obj.street_address}, {self.request_obj.city}"
 
+
+class OneTimeForm(PlanForm):
+    """A plan at one time (approve, reschedule): ``clean`` puts the aware (start, end) in ``times``."""
+
     def time_fields(self) -> list:
-        """The date, start and end inputs of a single time (approve and reschedule)."""
+        """The date, start and end inputs of the time."""
         return [self[name] for name in ("date", "start_time", "end_time") if name in self.fields]
 
+    def is_valid(self) -> bool:
+        return super().is_valid() and self.cleaned_data.get("times") is not None
 
-class ApproveForm(PlanForm):
+    def plan_fields(self) -> dict:
+        start, end = self.cleaned_data["times"]
+        return {"start": start, "end": end, **super().plan_fields()}
+
+    def service_arguments(self) -> dict:
+        return {"plan": Plan(**self.plan_fields()), "note": self.cleaned_data["note"]}
+
+
+class ApproveForm(OneTimeForm):
     PREFIX = "approve"
 
     when = forms.ChoiceField(label=_("When"), widget=forms.RadioSelect)
@@ -215,13 +219,6 @@ class ApproveForm(PlanForm):
         if key in ("start", "end") and self.cleaned_data.get("when") != OTHER_TIME:
             return "when"
         return super().service_field(key)
-
-    def plan_fields(self) -> dict:
-        start, end = self.cleaned_data["times"]
-        return {"start": start, "end": end, **super().plan_fields()}
-
-    def is_valid(self) -> bool:
-        return super().is_valid() and self.cleaned_data.get("times") is not None
 
 
 class ProposeForm(PlanForm):
@@ -271,13 +268,13 @@ class ProposeForm(PlanForm):
         cleaned["times"] = times
         return cleaned
 
-    def proposal_fields(self) -> dict:
+    def service_arguments(self) -> dict:
         fields = self.plan_fields()
         del fields["format"]
         return {"times": self.cleaned_data["times"], "message": self.cleaned_data["message"], **fields}
 
 
-class RescheduleForm(PlanForm):
+class RescheduleForm(OneTimeForm):
     PREFIX = "reschedule"
 
     note = CleanCharField(
@@ -304,13 +301,6 @@ class RescheduleForm(PlanForm):
         cleaned = super().clean()
         cleaned["times"] = _clean_time(self)
         return cleaned
-
-    def is_valid(self) -> bool:
-        return super().is_valid() and self.cleaned_data.get("times") is not None
-
-    def plan_fields(self) -> dict:
-        start, end = self.cleaned_data["times"]
-        return {"start": start, "end": end, **super().plan_fields()}
 
 
 class ReasonForm(ActionForm):

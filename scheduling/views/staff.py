@@ -146,79 +146,37 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, found, selectors.booking_for_request(request=found))
 
 
-def _act(request: HttpRequest, pk: int, form_class, perform: Callable, success: str) -> HttpResponse:
-    """Validate the posted form, call the one service function ``perform`` and answer."""
-    found = _request_or_404(pk)
-    booking = selectors.booking_for_request(request=found)
-    form = form_class(request.POST, request_obj=found, booking=booking)
-    if not form.is_valid():
-        return _detail(request, found, booking, form=form, status=400)
-    try:
-        perform(found, booking, form)
-    except ValidationError as exc:
-        form.add_service_errors(exc)
-        return _detail(request, found, booking, form=form, status=400)
-    except DomainError as exc:
-        return _detail(request, found, booking, form=form, error=exc.message, status=409)
-    messages.success(request, success)
-    return redirect(found.get_staff_url())
+def _action(form_class, service: Callable, success: str) -> Callable:
+    """The view of one lifecycle action: validate the posted form, call ``service`` with what it
+    gives (the one service function of the action) and answer."""
+
+    @require_POST
+    @staff_required
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        found = _request_or_404(pk)
+        booking = selectors.booking_for_request(request=found)
+        form = form_class(request.POST, request_obj=found, booking=booking)
+        if not form.is_valid():
+            return _detail(request, found, booking, form=form, status=400)
+        try:
+            service(request=found, by=request.user, **form.service_arguments())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+            return _detail(request, found, booking, form=form, status=400)
+        except DomainError as exc:
+            return _detail(request, found, booking, form=form, error=exc.message, status=409)
+        messages.success(request, success)
+        return redirect(found.get_staff_url())
+
+    return view
 
 
-@require_POST
-@staff_required
-def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    def perform(found, booking, form):
-        plan = review.Plan(**form.plan_fields())
-        review.request_approve(request=found, by=request.user, plan=plan, note=form.cleaned_data["note"])
-
-    return _act(request, pk, ApproveForm, perform, MSG_APPROVED)
-
-
-@require_POST
-@staff_required
-def request_propose(request: HttpRequest, pk: int) -> HttpResponse:
-    def perform(found, booking, form):
-        review.request_propose(request=found, by=request.user, **form.proposal_fields())
-
-    return _act(request, pk, ProposeForm, perform, MSG_PROPOSED)
-
-
-@require_POST
-@staff_required
-def request_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    def perform(found, booking, form):
-        review.request_decline(request=found, by=request.user, reason=form.cleaned_data["reason"])
-
-    return _act(request, pk, DeclineForm, perform, MSG_DECLINED)
-
-
-@require_POST
-@staff_required
-def booking_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
-    def perform(found, booking, form):
-        plan = review.Plan(**form.plan_fields())
-        review.booking_reschedule(request=found, by=request.user, plan=plan, note=form.cleaned_data["note"])
-
-    return _act(request, pk, RescheduleForm, perform, MSG_RESCHEDULED)
-
-
-@require_POST
-@staff_required
-def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    def perform(found, booking, form):
-        review.booking_cancel(request=found, by=request.user, actor="staff", reason=form.cleaned_data["reason"])
-
-    return _act(request, pk, CancelForm, perform, MSG_CANCELLED)
-
-
-@require_POST
-@staff_required
-def booking_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    def perform(found, booking, form):
-        data = form.cleaned_data
-        review.booking_complete(request=found, by=request.user, attendance=data["attendance"], notes=data["notes"])
-
-    return _act(request, pk, CompleteForm, perform, MSG_COMPLETED)
+request_approve = _action(ApproveForm, review.request_approve, MSG_APPROVED)
+request_propose = _action(ProposeForm, review.request_propose, MSG_PROPOSED)
+request_decline = _action(DeclineForm, review.request_decline, MSG_DECLINED)
+booking_reschedule = _action(RescheduleForm, review.booking_reschedule, MSG_RESCHEDULED)
+booking_cancel = _action(CancelForm, review.booking_cancel, MSG_CANCELLED)
+booking_complete = _action(CompleteForm, review.booking_complete, MSG_COMPLETED)
 
 
 @require_POST

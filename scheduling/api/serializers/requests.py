@@ -120,12 +120,19 @@ class StaffRequestDetailSerializer(serializers.ModelSerializer):
 # --- The lifecycle actions -------------------------------------------------------------
 
 
+# The body of a lifecycle action: ``service_arguments()`` gives the service's keyword arguments
+# (besides the request and the staff user). A comment, not a docstring: it would show in the docs.
+class ActionSerializer(serializers.Serializer):
+    def service_arguments(self) -> dict:
+        return dict(self.validated_data)
+
+
 class TimeSerializer(EndAfterStartMixin, serializers.Serializer):
     start = BoundedDateTimeField()
     end = BoundedDateTimeField()
 
 
-class PlanSerializer(serializers.Serializer):
+class PlanSerializer(ActionSerializer):
     """Who presents and where. ``request_obj`` (and ``booking`` when rescheduling) come in the context.
 
     The format is the request's (or the booking's): in person needs a location (the request's
@@ -157,7 +164,13 @@ class PlanSerializer(serializers.Serializer):
         )
 
 
-class ApproveSerializer(PlanSerializer):
+class OneTimeSerializer(PlanSerializer):
+    def service_arguments(self) -> dict:
+        data = self.validated_data
+        return {"plan": self.plan(data["start"], data["end"]), "note": data["note"]}
+
+
+class ApproveSerializer(OneTimeSerializer):
     window = StrictIntegerField(
         min_value=1, max_value=3, required=False, help_text="Schedule at this preferred window (its position)."
     )
@@ -175,9 +188,6 @@ class ApproveSerializer(PlanSerializer):
             raise serializers.ValidationError({"start": [str(MSG_WHEN_REQUIRED)]})
         return attrs
 
-    def to_plan(self) -> Plan:
-        return self.plan(self.validated_data["start"], self.validated_data["end"])
-
 
 class ProposeSerializer(PlanSerializer):
     times = TimeSerializer(
@@ -188,7 +198,7 @@ class ProposeSerializer(PlanSerializer):
     )
     message = CleanCharField(max_length=2000, multiline=True, required=False, allow_blank=True, default="")
 
-    def proposal_fields(self) -> dict:
+    def service_arguments(self) -> dict:
         data = self.validated_data
         in_person = self.request_obj.format == Format.IN_PERSON
         return {
@@ -201,7 +211,7 @@ class ProposeSerializer(PlanSerializer):
         }
 
 
-class RescheduleSerializer(PlanSerializer):
+class RescheduleSerializer(OneTimeSerializer):
     """The booking's new time, presenters and place, all of them (as the staff page's form sends).
 
     Give the current values for what does not change; the co-presenters list may be empty.
@@ -215,11 +225,8 @@ class RescheduleSerializer(PlanSerializer):
     )
     note = CleanCharField(max_length=2000, multiline=True, required=False, allow_blank=True, default="")
 
-    def to_plan(self) -> Plan:
-        return self.plan(self.validated_data["start"], self.validated_data["end"])
 
-
-class StaffReasonSerializer(serializers.Serializer):
+class StaffReasonSerializer(ActionSerializer):
     reason = CleanCharField(
         max_length=2000,
         multiline=True,
@@ -228,7 +235,7 @@ class StaffReasonSerializer(serializers.Serializer):
     )
 
 
-class CompleteSerializer(serializers.Serializer):
+class CompleteSerializer(ActionSerializer):
     attendance = StrictIntegerField(
         min_value=0,
         max_value=100_000,

@@ -1,5 +1,7 @@
 """The staff API's request queue, one request with its trail, and the lifecycle actions."""
 
+from collections.abc import Callable
+
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
@@ -71,117 +73,100 @@ class RequestDetailView(APIView):
 
 
 class RequestActionView(APIView):
-    """POST an action's body; the answer is the request as it is afterwards (200)."""
+    """POST an action's body; the answer is the request as it is afterwards (200).
+
+    ``serializer_class`` parses the body; ``service`` is the action's one lifecycle function.
+    """
 
     throttle_scope = "staff_actions"
-    serializer_class: type = None
+    serializer_class: type[s.ActionSerializer]
+    service: Callable
 
     def post(self, request: Request, pk: int) -> Response:
         found = _request_or_404(pk)
         booking = selectors.booking_for_request(request=found)
         serializer = self.serializer_class(data=request.data, context={"request_obj": found, "booking": booking})
         serializer.is_valid(raise_exception=True)
-        self.perform(found, serializer, request.user)
+        self.service(request=found, by=request.user, **serializer.service_arguments())
         return _detail(pk)
 
-    def perform(self, found, serializer, user) -> None:
-        raise NotImplementedError
+
+def _documented(summary: str, description: str, *request_examples: OpenApiExample):
+    """The OpenAPI description of an action view, its body being the view's serializer."""
+
+    def decorate(view: type[RequestActionView]) -> type[RequestActionView]:
+        return extend_schema_view(
+            post=extend_schema(
+                tags=["staff: requests"],
+                summary=summary,
+                description=description,
+                request=view.serializer_class,
+                responses={200: DETAIL_RESPONSE, 409: CONFLICT},
+                examples=list(request_examples),
+            )
+        )(view)
+
+    return decorate
 
 
-def _action_schema(summary: str, description: str, serializer, *request_examples: OpenApiExample):
-    return extend_schema_view(
-        post=extend_schema(
-            tags=["staff: requests"],
-            summary=summary,
-            description=description,
-            request=serializer,
-            responses={200: DETAIL_RESPONSE, 409: CONFLICT},
-            examples=list(request_examples),
-        )
-    )
-
-
-@_action_schema(
+@_documented(
     "Approve: schedule a submitted request",
     "At one of its preferred windows, or at an agreed other time. Checks the presenters' other bookings, "
     "travel buffers, blackouts and closures; sends the confirmation and the presenters' invites.",
-    s.ApproveSerializer,
     example("a preferred window", ex.APPROVE, request=True),
     example("another agreed time", ex.APPROVE_OTHER_TIME, request=True),
 )
 class RequestApproveView(RequestActionView):
     serializer_class = s.ApproveSerializer
-
-    def perform(self, found, serializer, user) -> None:
-        review.request_approve(
-            request=found, by=user, plan=serializer.to_plan(), note=serializer.validated_data["note"]
-        )
+    service = staticmethod(review.request_approve)
 
 
-@_action_schema(
+@_documented(
     "Propose other times to the requester",
     "One to three times, with the presenters and place that would go with them; replaces a proposal still open. "
     "The requester answers through their status link (or this API's accept-proposal).",
-    s.ProposeSerializer,
     example("proposal", ex.PROPOSE, request=True),
 )
 class RequestProposeView(RequestActionView):
     serializer_class = s.ProposeSerializer
-
-    def perform(self, found, serializer, user) -> None:
-        review.request_propose(request=found, by=user, **serializer.proposal_fields())
+    service = staticmethod(review.request_propose)
 
 
-@_action_schema(
+@_documented(
     "Decline a submitted request",
     "The reason is sent to the requester.",
-    s.StaffReasonSerializer,
     example("reason", ex.DECLINE, request=True),
 )
 class RequestDeclineView(RequestActionView):
     serializer_class = s.StaffReasonSerializer
-
-    def perform(self, found, serializer, user) -> None:
-        review.request_decline(request=found, by=user, reason=serializer.validated_data["reason"])
+    service = staticmethod(review.request_decline)
 
 
-@_action_schema(
+@_documented(
     "Reschedule: change the booking's time, presenters or place",
     "SEQUENCE rises by one; the requester and presenters get an updated invite, a removed presenter a CANCEL.",
-    s.RescheduleSerializer,
     example("new time", ex.RESCHEDULE, request=True),
 )
 class RequestRescheduleView(RequestActionView):
     serializer_class = s.RescheduleSerializer
-
-    def perform(self, found, serializer, user) -> None:
-        review.booking_reschedule(
-            request=found, by=user, plan=serializer.to_plan(), note=serializer.validated_data["note"]
-        )
+    service = staticmethod(review.booking_reschedule)
 
 
-@_action_schema(
+@_documented(
     "Cancel the scheduled presentation",
     "The reason is sent to the requester; everyone gets a CANCEL for the invite.",
-    s.StaffReasonSerializer,
     example("reason", ex.CANCEL, request=True),
 )
 class RequestCancelView(RequestActionView):
     serializer_class = s.StaffReasonSerializer
-
-    def perform(self, found, serializer, user) -> None:
-        review.booking_cancel(request=found, by=user, actor="staff", reason=serializer.validated_data["reason"])
+    service = staticmethod(review.booking_cancel)
 
 
-@_action_schema(
+@_documented(
     "Mark the presentation completed, with the attendance",
     "Only once it has ended; the requester gets a thank-you.",
-    s.CompleteSerializer,
     example("attendance", ex.COMPLETE, request=True),
 )
 class RequestCompleteView(RequestActionView):
     serializer_class = s.CompleteSerializer
-
-    def perform(self, found, serializer, user) -> None:
-        data = serializer.validated_data
-        review.booking_complete(request=found, by=user, attendance=data["attendance"], notes=data["notes"])
+    service = staticmethod(review.booking_complete)
