@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CHROMIUM_PATH
+from tests.factories import AudienceFactory, LanguageFactory, PresentationFactory
 
 # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are
 # ordinary synchronous calls made between browser steps.
@@ -106,6 +107,25 @@ def staff_user(django_user_model):
     return django_user_model.objects.create_user(
         "sam", "sam@outreach.test", STAFF_PASSWORD, is_staff=True, first_name="Sam", last_name="Ortiz"
     )
+
+
+@pytest.fixture
+def catalog():
+    """Two presentations, one for educators (returned) and one for parents, both in English."""
+    educators = AudienceFactory(name="Educators and school staff", slug="educators")
+    parents = AudienceFactory(name="Parents and caregivers", slug="parents")
+    english = LanguageFactory(code="en", name="English")
+    schools = PresentationFactory(
+        title="Recognizing and Responding: Schools",
+        slug="recognize-respond-schools",
+        summary="For teachers, counselors and school staff: the signs to notice and what to do next.",
+        audiences=[educators],
+        languages=[english],
+    )
+    PresentationFactory(
+        title="Online Recruitment and Youth Safety", slug="online", audiences=[parents], languages=[english]
+    )
+    return schools
 
 
 def sign_in(page, username: str, password: str) -> None:

@@ -13,17 +13,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from outreach.enums import Format
+from outreach.models import Language, Presentation
 from scheduling.models import Presenter
 from scheduling.services import review
 from scheduling.views.staff import MSG_APPROVED
 from tests.e2e.conftest import STAFF_PASSWORD, check_page, sign_in
-from tests.factories import (
-    AudienceFactory,
-    LanguageFactory,
-    PresentationFactory,
-    PresentationRequestFactory,
-    days_ahead,
-)
+from tests.factories import PresentationRequestFactory, days_ahead
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,22 +31,12 @@ CONTACT = {
 
 
 @pytest.fixture
-def catalog(staff_user):
-    """Two presentations, two presenters qualified for the first and one who is not, and a
+def catalog(catalog, staff_user):
+    """The two presentations, two presenters qualified for the first and one who is not, and a
     scheduled presentation by an organization that did not agree to be listed."""
-    educators = AudienceFactory(name="Educators and school staff", slug="educators")
-    parents = AudienceFactory(name="Parents and caregivers", slug="parents")
-    english = LanguageFactory(code="en", name="English")
-    schools = PresentationFactory(
-        title="Recognizing and Responding: Schools",
-        slug="recognize-respond-schools",
-        summary="For teachers, counselors and school staff: the signs to notice and what to do next.",
-        audiences=[educators],
-        languages=[english],
-    )
-    online = PresentationFactory(
-        title="Online Recruitment and Youth Safety", slug="online", audiences=[parents], languages=[english]
-    )
+    schools = catalog
+    online = Presentation.objects.get(slug="online")
+    english = Language.objects.get(code="en")
     for name, email, presentation in [
         ("Ben Okafor", "ben@presenters.test", schools),
         ("Ana Lindqvist", "ana@presenters.test", schools),

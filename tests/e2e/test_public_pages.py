@@ -8,27 +8,8 @@ from playwright.sync_api import expect
 
 from outreach.models import PresentationRequest
 from tests.e2e.conftest import check_page
-from tests.factories import AudienceFactory, LanguageFactory, PresentationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def catalog():
-    educators = AudienceFactory(name="Educators and school staff", slug="educators")
-    parents = AudienceFactory(name="Parents and caregivers", slug="parents")
-    english = LanguageFactory(code="en", name="English")
-    schools = PresentationFactory(
-        title="Recognizing and Responding: Schools",
-        slug="recognize-respond-schools",
-        summary="For teachers, counselors and school staff: the signs to notice and what to do next.",
-        audiences=[educators],
-        languages=[english],
-    )
-    PresentationFactory(
-        title="Online Recruitment and Youth Safety", slug="online", audiences=[parents], languages=[english]
-    )
-    return schools
 
 
 def fill_request_form(page, day: str) -> None:

@@ -107,6 +107,18 @@ def approve_data(window, lead, **extra) -> dict:
     }
 
 
+def reschedule_data(lead, *, days: int, start: str, end: str, location: str, **extra) -> dict:
+    """The reschedule form as posted: the date ``days`` ahead, from ``start`` until ``end``."""
+    return {
+        "reschedule-date": days_ahead(days).date().isoformat(),
+        "reschedule-start_time": start,
+        "reschedule-end_time": end,
+        "reschedule-lead_presenter": str(lead.pk),
+        "reschedule-location": location,
+        **extra,
+    }
+
+
 def failed_notification(request: PresentationRequest) -> Notification:
     return Notification.objects.create(
         request=request,
@@ -590,14 +602,14 @@ def test_reschedule_changes_time_and_raises_sequence(staff_client, staff_user, s
 
     response = staff_client.post(
         staff_url(submitted, "reschedule"),
-        {
-            "reschedule-date": days_ahead(31).date().isoformat(),
-            "reschedule-start_time": "09:00",
-            "reschedule-end_time": "10:00",
-            "reschedule-lead_presenter": str(lead.pk),
-            "reschedule-location": "100 Division St S, Northfield",
-            "reschedule-note": "Moved at the school's request.",
-        },
+        reschedule_data(
+            lead,
+            days=31,
+            start="09:00",
+            end="10:00",
+            location="100 Division St S, Northfield",
+            **{"reschedule-note": "Moved at the school's request."},
+        ),
     )
 
     assert response.status_code == 302
@@ -617,13 +629,7 @@ def test_reschedule_form_is_prefilled_and_nothing_changed_answers_400(staff_clie
 
     response = staff_client.post(
         staff_url(submitted, "reschedule"),
-        {
-            "reschedule-date": days_ahead(30).date().isoformat(),
-            "reschedule-start_time": "10:00",
-            "reschedule-end_time": "11:00",
-            "reschedule-lead_presenter": str(lead.pk),
-            "reschedule-location": "100 Division St S, Northfield",
-        },
+        reschedule_data(lead, days=30, start="10:00", end="11:00", location="100 Division St S, Northfield"),
     )
 
     assert response.status_code == 400
@@ -634,13 +640,7 @@ def test_reschedule_form_is_prefilled_and_nothing_changed_answers_400(staff_clie
 def test_reschedule_submitted_request_answers_409(staff_client, submitted, lead):
     response = staff_client.post(
         staff_url(submitted, "reschedule"),
-        {
-            "reschedule-date": days_ahead(31).date().isoformat(),
-            "reschedule-start_time": "09:00",
-            "reschedule-end_time": "10:00",
-            "reschedule-lead_presenter": str(lead.pk),
-            "reschedule-location": "Somewhere",
-        },
+        reschedule_data(lead, days=31, start="09:00", end="10:00", location="Somewhere"),
     )
 
     assert response.status_code == 409
