@@ -1,7 +1,7 @@
 """Database features used only where the database has them."""
 
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 
 
 class PostgresExclusionConstraint(ExclusionConstraint):
@@ -25,7 +25,5 @@ class PostgresExclusionConstraint(ExclusionConstraint):
         return super().remove_sql(model, schema_editor) if self._on_postgres(schema_editor.connection) else None
 
     def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):
-        from django.db import connections
-
         if self._on_postgres(connections[using]):
             super().validate(model, instance, exclude=exclude, using=using)
