@@ -12,17 +12,12 @@ from playwright.sync_api import expect
 from calendars.services import staff_feed_token_rotate
 from outcomes import links as outcome_links
 from outreach.enums import Format
+from outreach.models import Language
 from scheduling.models import Booking, Presenter
 from scheduling.services import review
 from scheduling.services.review import Plan
 from tests.e2e.conftest import STAFF_PASSWORD, WIDTHS, page_problems, sign_in
-from tests.factories import (
-    AudienceFactory,
-    LanguageFactory,
-    PresentationFactory,
-    PresentationRequestFactory,
-    days_ahead,
-)
+from tests.factories import PresentationRequestFactory, days_ahead
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,17 +43,10 @@ class Audit:
 
 
 @pytest.fixture
-def site(django_user_model, staff_user):
+def site(django_user_model, staff_user, catalog):
     """Requests in each state, their presenters, a presenter's account, and evaluations and surveys to answer."""
-    educators = AudienceFactory(name="Educators and school staff", slug="educators")
-    english = LanguageFactory(code="en", name="English")
-    presentation = PresentationFactory(
-        title="Recognizing and Responding: Schools",
-        slug="recognize-respond-schools",
-        summary="For teachers, counselors and school staff: the signs to notice and what to do next.",
-        audiences=[educators],
-        languages=[english],
-    )
+    presentation = catalog
+    english = Language.objects.get(code="en")
     presenter_user = django_user_model.objects.create_user("ana", "ana@presenters.test", PRESENTER_PASSWORD)
     ana = Presenter.objects.create(name="Ana Lindqvist", email="ana@presenters.test", user=presenter_user)
     ben = Presenter.objects.create(name="Ben Okafor", email="ben@presenters.test")
