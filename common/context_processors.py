@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.utils.translation import get_language
 
+from common.contact import program_contact
 from common.languages import (
     is_staff_path,
     language_name_local,
@@ -11,8 +12,9 @@ from common.languages import (
 
 
 def program(request) -> dict:
-    """The program's name on every page."""
+    """The program's name and contact details on every page."""
     return {
+        "contact": program_contact(),
         "program_name": settings.PROGRAM_NAME,
         "organization_name": settings.ORGANIZATION_NAME,
         "request_lead_days": settings.REQUEST_LEAD_DAYS,

@@ -205,6 +205,11 @@ CELERY_BEAT_SCHEDULE = {
 PROGRAM_NAME = env("PROGRAM_NAME", default="Outreach Scheduler")
 ORGANIZATION_NAME = env("ORGANIZATION_NAME", default="Minnesota Anti-Trafficking Education Program")
 REQUEST_LEAD_DAYS = env.int("REQUEST_LEAD_DAYS", default=14)
+# How requesters reach the program: on the home page, in the footer, in every email to a requester and
+# wherever a page tells them to contact us. Each is shown only when set.
+PROGRAM_CONTACT_EMAIL = env("PROGRAM_CONTACT_EMAIL", default="")
+PROGRAM_CONTACT_PHONE = env("PROGRAM_CONTACT_PHONE", default="")
+PROGRAM_CONTACT_HOURS = env("PROGRAM_CONTACT_HOURS", default="")
 REQUEST_WINDOW_MAX_HOURS = env.int("REQUEST_WINDOW_MAX_HOURS", default=8)
 # django-ratelimit rate for request submissions per client address ("5/h", "20/d", ...).
 REQUEST_RATE_LIMIT = env("REQUEST_RATE_LIMIT", default="5/h")

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError as BrokerError
 
+from common.contact import program_contact
 from common.dates import day_short
 from common.exceptions import DomainError
 from common.languages import url_in_language
@@ -153,6 +154,7 @@ def _render(
         "status_url": status_url,
         "for_presenter": not is_requester and recipient != settings.STAFF_NOTIFICATION_EMAIL,
         "cancel_cutoff_hours": settings.REQUESTER_CANCEL_CUTOFF_HOURS,
+        "contact": program_contact() if is_requester else None,
         "kind": kind,
         **(context or {}),
     }
