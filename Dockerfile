@@ -25,4 +25,5 @@ EXPOSE 8000
 # since the slim image has no curl. docker-compose.yml gives the worker and beat checks of their own.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; host = os.environ.get('ALLOWED_HOSTS', '').split(',')[0].strip().lstrip('.'); urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:8000/healthz', headers={'Host': host if host not in ('', '*') else 'localhost'}), timeout=3)"]
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# config/gunicorn.py: 0.0.0.0:8000, three workers, the access log on standard output with private links redacted.
+CMD ["gunicorn", "config.wsgi", "-c", "config/gunicorn.py"]

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 from common.languages import API_PATH_PREFIX, is_staff_path, language_for_request, language_from_query
 
@@ -47,4 +47,24 @@ class LanguageMiddleware:
                     samesite=settings.LANGUAGE_COOKIE_SAMESITE,
                 )
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class PrivateResponsesMiddleware:
+    """Nothing answered to a signed-in person is kept by a browser's or a proxy's cache.
+
+    Staff pages, the staff API (session or token), the admin and presenters' pages show personal
+    data; their answers carry ``Cache-Control: no-store`` (with Django's other never-cache
+    headers) unless the view chose its own. Pages reached by a private link without signing in
+    (the requester's status page and its API) say so themselves.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
         return response

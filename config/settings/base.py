@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on everything answered to a signed-in person.
+    "common.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -226,6 +228,8 @@ STALE_REQUEST_DAYS = env.int("STALE_REQUEST_DAYS", default=10)
 NOTIFICATION_RETRY_AFTER_SECONDS = env.int("NOTIFICATION_RETRY_AFTER_SECONDS", default=60)
 
 # --- Logging: no personal data, only ids and references --------------------------------
+# Every handler redacts private links (common.logging); Celery's own handlers get the same filter
+# (config/celery.py) and so does gunicorn's access log (config/gunicorn.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -236,6 +240,8 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # In place of Django's default "django" handlers (its DEBUG console prints paths unredacted).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},

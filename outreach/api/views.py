@@ -6,7 +6,9 @@ token in the path is what gives access to one request; numeric ids never appear 
 """
 
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, status
 from rest_framework.permissions import AllowAny
@@ -103,6 +105,7 @@ class PresentationDetailView(PublicMixin, generics.RetrieveAPIView):
 # --- A new request -------------------------------------------------------------------------
 
 
+@method_decorator(never_cache, name="dispatch")
 class RequestCreateView(PublicMixin, APIView):
     throttle_scope = "request_submit"
 
@@ -148,7 +151,10 @@ def _is_spam(data) -> bool:
 # --- The requester's own request, by its private token ------------------------------------
 
 
+@method_decorator(never_cache, name="dispatch")
 class RequesterView(PublicMixin, APIView):
+    """The requester's own request: personal data, so no cache keeps the answer."""
+
     throttle_scope = "requester"
 
     def found(self, token: str) -> PresentationRequest:
