@@ -186,13 +186,13 @@ def smtp_baseline(sink: Sink, *, messages: int, processes: int, env: dict, deadl
 
 def worker_capacity(sink: Sink, *, messages: int, deadline: float) -> dict:
     """``messages`` delivered outbox rows made pending again and handed to the worker at once by the
-    sweep (notifications_requeue_pending, what beat runs every minute): messages per second while
+    sweep (notifications_send_due, what beat runs every minute): messages per second while
     the worker has a full queue. One more row is delivered in this process first, to count its queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from scheduling.models import Notification, NotificationStatus
-    from scheduling.services.notify import notification_deliver, notifications_requeue_pending
+    from scheduling.services.notify import notification_deliver, notifications_send_due
 
     chosen = list(Notification.objects.order_by("pk").values_list("pk", flat=True)[: messages + 1])
     Notification.objects.filter(pk__in=chosen).update(status=NotificationStatus.PENDING, sent_at=None)
@@ -202,7 +202,7 @@ def worker_capacity(sink: Sink, *, messages: int, deadline: float) -> dict:
     wait_for(sink, 1, deadline=time.time() + 10)
     sink.take()
     began = time.time()
-    handed = notifications_requeue_pending(older_than=timedelta(0))
+    handed = notifications_send_due()
     complete = wait_for(sink, handed, deadline=deadline)
     arrivals = sink.take()
     last = max((a.at for a in arrivals), default=None)

@@ -14,6 +14,7 @@ from scheduling.models import (
     Blackout,
     Booking,
     Notification,
+    NotificationStatus,
     Presenter,
     Proposal,
     ProposalState,
@@ -254,3 +255,25 @@ def blackouts_for_staff() -> QuerySet[Blackout]:
 def notifications_for_staff() -> QuerySet[Notification]:
     """Every notification, newest first, with its request's reference."""
     return Notification.objects.select_related("request").order_by("-created_at", "-pk")
+
+
+def notifications_due(*, now: datetime | None = None) -> QuerySet[Notification]:
+    """Pending notifications the sweep hands to a worker: due, held by no worker, and, if never tried,
+    left NOTIFICATION_RETRY_AFTER_SECONDS to the task queued with them (which normally sends them at once)."""
+    now = now or timezone.now()
+    untried_before = now - timedelta(seconds=settings.NOTIFICATION_RETRY_AFTER_SECONDS)
+    return (
+        Notification.objects.filter(status=NotificationStatus.PENDING, next_attempt_at__lte=now)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .filter(Q(attempts__gt=0) | Q(next_attempt_at__lte=untried_before))
+        .order_by("next_attempt_at", "pk")
+    )
+
+
+def notifications_failed_for_staff() -> QuerySet[Notification]:
+    """Notifications that could not be sent and wait for staff to resend them, newest first, with their request."""
+    return (
+        Notification.objects.filter(status=NotificationStatus.FAILED)
+        .select_related("request")
+        .order_by("-last_attempt_at", "-pk")
+    )

@@ -3,13 +3,13 @@ service in ``scheduling.services.notify`` (imported here, so the worker register
 
 from celery import shared_task
 
-from scheduling.services.notify import notifications_requeue_pending, reminders_queue_due
+from scheduling.services.notify import notifications_send_due, reminders_queue_due
 from scheduling.services.review import requests_expire_due
 
 
 @shared_task(name="scheduling.sweep_notifications", acks_late=True)
 def sweep_notifications() -> int:
-    return notifications_requeue_pending()
+    return notifications_send_due()
 
 
 @shared_task(name="scheduling.send_reminders", acks_late=True)

@@ -224,7 +224,22 @@ TRAVEL_BUFFER_MINUTES = env.int("TRAVEL_BUFFER_MINUTES", default=60)
 REQUESTER_CANCEL_CUTOFF_HOURS = env.int("REQUESTER_CANCEL_CUTOFF_HOURS", default=48)
 # The staff queue marks requests that have waited longer than this for a decision.
 STALE_REQUEST_DAYS = env.int("STALE_REQUEST_DAYS", default=10)
-# A pending notification older than this is handed to the worker again by the sweep.
+
+# --- The outbox's retry schedule (README, "Email") -----------------------------------
+# Each row carries its own schedule. After the n-th failed attempt the next one waits
+# NOTIFICATION_RETRY_BASE_SECONDS * 2**(n-1), at most NOTIFICATION_RETRY_MAX_SECONDS, and a random
+# half of that wait less (jitter), so a recovering mail server is not hit by every row at once.
+# With the defaults, 12 attempts span at least 1.5 hours (at most 3): an outage shorter than that
+# delays mail and fails none. After the last attempt the row is marked failed for staff to resend.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=12)
+NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
+NOTIFICATION_RETRY_MAX_SECONDS = env.int("NOTIFICATION_RETRY_MAX_SECONDS", default=30 * 60)
+# A worker sending a row holds it this long (a lease); if the worker dies, the sweep hands the row
+# to another worker once the lease has run out. Longer than a slow SMTP conversation (EMAIL_TIMEOUT
+# bounds each of its steps).
+NOTIFICATION_CLAIM_SECONDS = env.int("NOTIFICATION_CLAIM_SECONDS", default=90)
+# A new row is sent by its own task at once; the sweep hands it to a worker only if it is still
+# untried after this many seconds (the broker was down, or the worker was lost before it began).
 NOTIFICATION_RETRY_AFTER_SECONDS = env.int("NOTIFICATION_RETRY_AFTER_SECONDS", default=60)
 
 # --- Logging: no personal data, only ids and references --------------------------------

@@ -89,6 +89,7 @@ REQUEST_DETAIL = {
             "ics_method": "REQUEST",
             "created_at": APPROVED_AT,
             "last_attempt_at": "2031-02-04T11:20:01-06:00",
+            "next_attempt_at": APPROVED_AT,
             "sent_at": "2031-02-04T11:20:01-06:00",
         }
     ],
@@ -178,10 +179,11 @@ NOTIFICATION = {
     "sequence": 0,
     "subject": "You are presenting: Recognizing and Responding: Schools on Mar 11, 2031 (Roosevelt High School)",
     "status": "failed",
-    "attempts": 10,
+    "attempts": 1,
     "last_error": "SMTPRecipientsRefused: {'ana.ruiz@example.org': (550, b'Mailbox unavailable')}",
     "ics_method": "REQUEST",
     "created_at": "2031-02-04T11:20:00-06:00",
-    "last_attempt_at": "2031-02-04T13:02:00-06:00",
+    "last_attempt_at": "2031-02-04T11:20:01-06:00",
+    "next_attempt_at": "2031-02-04T11:20:00-06:00",
     "sent_at": None,
 }

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outreach.enums import RequestStatus
@@ -99,6 +100,10 @@ class Notification(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("queued"), auto_now_add=True)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    # The row's own retry schedule: a pending row is tried no earlier than this (UTC), and while a
+    # worker is sending it, no other worker may take it before ``claimed_until`` (the lease).
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
@@ -110,6 +115,7 @@ class Notification(models.Model):
                 fields=["request", "kind", "recipient", "sequence"], name="notification_once_per_change"
             ),
         ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notification_due")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"

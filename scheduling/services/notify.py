@@ -9,7 +9,7 @@ kind, recipient and SEQUENCE, so the same change cannot queue the same message t
 
 import logging
 import smtplib
-from datetime import timedelta
+from datetime import datetime
 from functools import partial
 
 from celery import shared_task
@@ -28,14 +28,18 @@ from common.languages import url_in_language
 from outreach.models import PresentationRequest
 from scheduling.invites import CANCEL, REQUEST, invite_calendar, invite_restamp
 from scheduling.models import Booking, Notification, NotificationKind, NotificationStatus, Presenter, Proposal
-from scheduling.selectors import REMINDER_WINDOWS, bookings_due_for_reminder
+from scheduling.selectors import REMINDER_WINDOWS, bookings_due_for_reminder, notifications_due
+from scheduling.services.outbox import (
+    notification_claim,
+    notification_record_failure,
+    notification_record_sent,
+    notification_reschedule_now,
+)
 
 logger = logging.getLogger(__name__)
 
 MSG_NOT_FAILED = _("Only a notification that failed can be sent again.")
 
-# After this many failed attempts a row is marked failed and left for staff to resend.
-MAX_ATTEMPTS = 10
 Kind = NotificationKind
 
 SUBJECTS = {
@@ -74,10 +78,6 @@ class NotificationNotFailed(DomainError):
     """Only a notification that failed can be sent again."""
 
     code = "invalid_transition"
-
-
-class TemporaryDeliveryError(Exception):
-    """The mail server could not take the message now; trying again later may succeed."""
 
 
 def _subject(kind: str, request: PresentationRequest, booking: Booking | None) -> str:
@@ -188,6 +188,7 @@ def notification_enqueue(*, notification_id: int) -> bool:
 
 
 def _is_temporary(exc: Exception) -> bool:
+    """A 4xx answer, a refused or lost connection, a timeout: the server may take the message later."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return all(400 <= code < 500 for code, _ in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPResponseException):
@@ -215,92 +216,53 @@ def email_for(notification: Notification) -> EmailMultiAlternatives:
     return message
 
 
-def notification_deliver(*, notification_id: int) -> NotificationStatus | None:
-    """Send one outbox row unless it was sent already; record the outcome on the row.
+def notification_deliver(*, notification_id: int, now: datetime | None = None) -> NotificationStatus | None:
+    """Make one attempt at sending an outbox row, if it is due and no other worker holds it.
 
-    The row is locked for the duration, so two workers holding the same id send it once.
-    Raises TemporaryDeliveryError when the mail server may take it later (the row stays
-    pending); a permanent refusal marks the row failed.
+    Claims the row (a short conditional UPDATE that counts the attempt), sends it with no
+    transaction open and no row locked, then records the outcome: sent; pending with the next
+    attempt's time after a temporary failure; failed after a permanent one or the last attempt
+    (see ``scheduling.services.outbox``). Returns the row's status, or None if there was nothing
+    to do (already sent or failed, not yet due, or being sent by another worker).
     """
-    temporary_error = None
-    with transaction.atomic():
-        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
-        if notification is None or notification.status != NotificationStatus.PENDING:
-            return None
-        notification.attempts += 1
-        notification.last_attempt_at = timezone.now()
-        try:
-            email_for(notification).send()
-        except Exception as exc:
-            if not _is_temporary(exc):
-                raise
-            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if notification.attempts >= MAX_ATTEMPTS:
-                notification.status = NotificationStatus.FAILED
-            else:
-                temporary_error = exc
-        else:
-            notification.status = NotificationStatus.SENT
-            notification.sent_at = notification.last_attempt_at
-            notification.last_error = ""
-        notification.save(update_fields=["attempts", "last_attempt_at", "status", "sent_at", "last_error"])
-    if temporary_error is not None:
-        raise TemporaryDeliveryError(str(temporary_error)) from temporary_error
-    return notification.status
-
-
-def notification_mark_failed(*, notification_id: int, error: str) -> None:
-    """Record a permanent failure (an error that retrying cannot fix)."""
-    Notification.objects.filter(pk=notification_id, status=NotificationStatus.PENDING).update(
-        status=NotificationStatus.FAILED, last_error=error[:2000], last_attempt_at=timezone.now()
-    )
-
-
-@shared_task(
-    name="scheduling.send_notification",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(TemporaryDeliveryError,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-)
-def send_notification(notification_id: int) -> None:
-    """The worker's side of the outbox: deliver one row (kept beside the service it runs)."""
+    now = now or timezone.now()
+    notification = notification_claim(notification_id=notification_id, now=now)
+    if notification is None:
+        return None
     try:
-        notification_deliver(notification_id=notification_id)
-    except TemporaryDeliveryError:
-        raise
-    except Exception as exc:
-        notification_mark_failed(notification_id=notification_id, error=f"{type(exc).__name__}: {exc}")
-        raise
+        email_for(notification).send()
+    except Exception as exc:  # every outcome is recorded on the row; none escapes to the task
+        return notification_record_failure(
+            notification=notification, error=f"{type(exc).__name__}: {exc}", temporary=_is_temporary(exc), now=now
+        )
+    return notification_record_sent(notification=notification, now=now)
+
+
+@shared_task(name="scheduling.send_notification", acks_late=True, reject_on_worker_lost=True)
+def send_notification(notification_id: int) -> None:
+    """The worker's side of the outbox: one attempt at one row (kept beside the service it runs).
+
+    It retries nothing itself: a failed attempt writes the next attempt's time on the row, and the
+    sweep hands the row to a worker again when that time comes."""
+    notification_deliver(notification_id=notification_id)
 
 
 def notification_resend(*, notification: Notification) -> Notification:
-    """Put a failed notification back in the queue (staff's "resend").
+    """Put a failed notification back in the queue (staff's "resend"), due at once.
 
     Raises NotificationNotFailed for one that is pending or sent: only a failure is sent again.
     """
-    updated = Notification.objects.filter(pk=notification.pk, status=NotificationStatus.FAILED).update(
-        status=NotificationStatus.PENDING, attempts=0, last_error=""
-    )
-    if not updated:
+    if not notification_reschedule_now(notification_id=notification.pk, now=timezone.now()):
         raise NotificationNotFailed(MSG_NOT_FAILED)
     transaction.on_commit(partial(notification_enqueue, notification_id=notification.pk))
     notification.refresh_from_db()
     return notification
 
 
-def notifications_requeue_pending(*, older_than: timedelta | None = None) -> int:
-    """Hand every notification still pending after ``older_than`` to the worker again."""
-    if older_than is None:
-        older_than = timedelta(seconds=settings.NOTIFICATION_RETRY_AFTER_SECONDS)
-    cutoff = timezone.now() - older_than
-    ids = list(
-        Notification.objects.filter(status=NotificationStatus.PENDING, created_at__lte=cutoff).values_list(
-            "pk", flat=True
-        )
-    )
+def notifications_send_due(*, now: datetime | None = None) -> int:
+    """Hand every notification that is due (``selectors.notifications_due``) to the worker: what the
+    periodic sweep runs. Returns how many were handed over."""
+    ids = list(notifications_due(now=now).values_list("pk", flat=True))
     return sum(notification_enqueue(notification_id=pk) for pk in ids)
 
 

@@ -48,6 +48,7 @@ MSG_CALENDAR_RANGE = _("Give start and end as ISO 8601 dates, with end after sta
 MSG_TENTATIVE = _("Tentative: %(title)s")
 
 QUEUE_PAGE_SIZE = 100
+FAILED_NOTIFICATIONS_SHOWN = 50
 CALENDAR_MAX_DAYS = 100
 SUGGESTIONS_PER_WINDOW = 8
 
@@ -61,6 +62,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = QueueFilterForm(request.GET or None)
     requests = selectors.requests_for_queue(**filters.selector_filters())
     page = Paginator(requests, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    failed = list(selectors.notifications_failed_for_staff()[: FAILED_NOTIFICATIONS_SHOWN + 1])
     return render(
         request,
         "scheduling/staff/queue.html",
@@ -70,6 +72,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "stale_before": selectors.stale_cutoff(),
             "stale_days": settings.STALE_REQUEST_DAYS,
+            "failed_notifications": failed[:FAILED_NOTIFICATIONS_SHOWN],
+            "more_failed": len(failed) > FAILED_NOTIFICATIONS_SHOWN,
         },
     )
 

@@ -78,21 +78,30 @@ class MailServer:
     """An aiosmtpd handler that records what it accepts.
 
     It answers ``451 4.3.0`` (try again later) to the first ``refuse_first`` messages, as a
-    busy or greylisting server does, and accepts the rest.
+    busy or greylisting server does, and accepts the rest. While ``reply`` is set it answers every
+    message with that instead (``"451 ..."`` for an outage, ``"550 ..."`` for a refusal).
+    ``during_data``, if set, is called (in a thread of its own, so it may use the database) while
+    the sender waits for the answer to its message.
     """
 
     def __init__(self) -> None:
         self.port = free_port()
         self.refuse_first = 0
+        self.reply: str | None = None
+        self.during_data: Callable[[], None] | None = None
         self._delivered: list[Delivery] = []
         self._refused: list[tuple[str, ...]] = []
         self._lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope) -> str:
+        if self.during_data is not None:
+            hook = threading.Thread(target=self.during_data)
+            hook.start()
+            hook.join(WAIT_SECONDS)
         with self._lock:
-            if len(self._refused) < self.refuse_first:
+            if self.reply is not None or len(self._refused) < self.refuse_first:
                 self._refused.append(tuple(envelope.rcpt_tos))
-                return "451 4.3.0 Too busy, try again later"
+                return self.reply or "451 4.3.0 Too busy, try again later"
             message = message_from_bytes(envelope.original_content, policy=policy.default)
             self._delivered.append(Delivery(envelope.mail_from, tuple(envelope.rcpt_tos), message))
         return "250 2.0.0 Accepted"
@@ -226,6 +235,11 @@ class WorkerProcess:
             "STAFF_NOTIFICATION_EMAIL": settings.STAFF_NOTIFICATION_EMAIL,
             "TIME_ZONE": settings.TIME_ZONE,
             "LOG_LEVEL": "INFO",
+            # A retry schedule in seconds rather than minutes, so a test can watch several attempts.
+            "NOTIFICATION_RETRY_BASE_SECONDS": "1",
+            "NOTIFICATION_RETRY_MAX_SECONDS": "2",
+            # A short lease, so a test can watch a killed worker's message go to another worker.
+            "NOTIFICATION_CLAIM_SECONDS": "3",
         }
         self.process: subprocess.Popen | None = None
 

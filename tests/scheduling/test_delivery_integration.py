@@ -4,6 +4,8 @@ What is asserted is what people receive: which messages arrive, to whom, with wh
 and the invite a calendar reads (METHOD, UID, SEQUENCE, STATUS), each exactly once.
 """
 
+import threading
+import time
 from collections import Counter
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -11,14 +13,16 @@ from email.message import EmailMessage
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from outreach.models import PresentationRequest
 from scheduling.models import Notification, NotificationStatus, Presenter
 from scheduling.models import NotificationKind as Kind
-from scheduling.services.notify import notifications_requeue_pending
+from scheduling.services.notify import notifications_send_due
 from scheduling.services.review import Plan, booking_cancel, booking_reschedule, request_approve
 from tests.factories import days_ahead
+from tests.scheduling.conftest import WAIT_SECONDS, WorkerProcess, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -186,21 +190,28 @@ def test_smtp_refusing_for_a_while_then_accepting_delivers_each_message_once(
 
     response = submit(client, presentation, form_data)
     assert response.status_code == 302
-    ref = PresentationRequest.objects.get().reference
+    request = PresentationRequest.objects.get()
+    # The worker's schedule is in seconds (NOTIFICATION_RETRY_BASE_SECONDS=1); the task retries
+    # nothing itself, so the sweep (beat's, run here every 0.2 s) hands each row over when it is due.
+    deadline = time.monotonic() + WAIT_SECONDS
+    while len(smtp_server.delivered) < 2 and time.monotonic() < deadline:
+        notifications_send_due()
+        time.sleep(0.2)
     delivered = wait_for_mail(2)
 
     assert seen(delivered) == [
-        (CONTACT, f"We received your presentation request {ref}", ""),
-        (STAFF, f"New request {ref}: {TITLE} for {ORGANIZATION}", ""),
+        (CONTACT, f"We received your presentation request {request.reference}", ""),
+        (STAFF, f"New request {request.reference}: {TITLE} for {ORGANIZATION}", ""),
     ]
     refusals = Counter(recipient for (recipient,) in smtp_server.refused)
-    # Both first attempts are refused, then the retry that comes first; the task's own retry
-    # with backoff (not the sweep, which nothing runs here) sends each message in the end.
     assert sorted(refusals.values()) == [1, 2]
     assert sorted(Notification.objects.values_list("recipient", "status", "attempts", "last_error")) == [
         (CONTACT, NotificationStatus.SENT, 1 + refusals[CONTACT], ""),
         (STAFF, NotificationStatus.SENT, 1 + refusals[STAFF], ""),
     ]
+    # Attempts are spaced by the row's backoff: at least half a second after the first failure.
+    for row in request.notifications.all():
+        assert row.sent_at - row.created_at >= timedelta(seconds=0.5)
     assert mail.outbox == []
 
 
@@ -222,8 +233,10 @@ def test_submission_while_the_broker_is_down_is_saved_and_mailed_once_it_is_back
     ]
 
     redis_server.start()
-    # What celery beat's "notifications-sweep" does every minute, without waiting for the minute.
-    assert notifications_requeue_pending(older_than=timedelta(0)) == 2
+    # What celery beat's "notifications-sweep" does every minute, a minute later (the rows' own
+    # tasks never reached the broker).
+    assert notifications_send_due() == 0
+    assert notifications_send_due(now=timezone.now() + timedelta(seconds=61)) == 2
     delivered = wait_for_mail(4)
 
     assert seen(delivered[2:]) == [
@@ -235,3 +248,49 @@ def test_submission_while_the_broker_is_down_is_saved_and_mailed_once_it_is_back
         (STAFF, NotificationStatus.SENT, 1),
     ]
     assert mail.outbox == []
+
+
+def test_a_worker_killed_while_sending_leaves_its_message_to_the_sweep_after_the_lease(
+    client, presentation, form_data, smtp_server, redis_server, worker_process, tmp_path
+):
+    in_data, release = threading.Event(), threading.Event()
+
+    def hold_the_first_message() -> None:
+        if not in_data.is_set():
+            in_data.set()
+            release.wait(WAIT_SECONDS)
+
+    smtp_server.during_data = hold_the_first_message
+    assert submit(client, presentation, form_data).status_code == 302
+    request = PresentationRequest.objects.get()
+    wait_for(in_data.is_set, what="the worker to be sending the first message", details=worker_process.log)
+
+    worker_process.process.kill()  # SIGKILL in the middle of the SMTP conversation
+    worker_process.process.wait(WAIT_SECONDS)
+    killed_at = time.monotonic()
+    smtp_server.reply = "451 4.3.0 Try again later"  # the server never took it: the client went away
+    release.set()
+    wait_for(lambda: len(smtp_server.refused) == 1, what="the held message's answer")
+    smtp_server.reply = None
+    (held,) = request.notifications.filter(attempts=1, status=NotificationStatus.PENDING)
+    assert held.claimed_until is not None
+
+    # The row the killed worker held stays its own until the lease (3 s here) runs out; then the
+    # sweep hands it to the broker, where the replacement worker finds it.
+    assert notifications_send_due() == 0
+    while time.monotonic() - killed_at < WAIT_SECONDS and not notifications_send_due():
+        time.sleep(0.1)
+    handed_after = time.monotonic() - killed_at
+    replacement = WorkerProcess(
+        broker_url=redis_server.url, smtp_port=smtp_server.port, log_path=tmp_path / "replacement.log"
+    )
+    try:
+        replacement.start()
+        wait_for(lambda: len(smtp_server.delivered) == 2, what="both messages", details=replacement.log)
+    finally:
+        replacement.stop()
+
+    assert 2 <= handed_after < 4
+    assert sorted(d.rcpt_tos for d in smtp_server.delivered) == [(CONTACT,), (STAFF,)]
+    held.refresh_from_db()
+    assert (held.status, held.attempts, held.claimed_until) == (NotificationStatus.SENT, 2, None)

@@ -13,13 +13,7 @@ from django.utils import timezone
 
 from outreach.models import PresentationRequest
 from scheduling.models import Notification, NotificationKind, NotificationStatus
-from scheduling.services.notify import (
-    MAX_ATTEMPTS,
-    TemporaryDeliveryError,
-    notification_deliver,
-    notifications_requeue_pending,
-    send_notification,
-)
+from scheduling.services.notify import notification_deliver, notifications_send_due, send_notification
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +109,9 @@ def test_submission_with_broker_unreachable_is_saved_and_mail_sent_later(
     from config import celery_app
 
     celery_app.conf.task_always_eager = True  # the broker is back (in-process here)
-    assert notifications_requeue_pending(older_than=timedelta(0)) == 2
+    # The sweep leaves a new row a minute for its own task, then hands it over.
+    assert notifications_send_due() == 0
+    assert notifications_send_due(now=timezone.now() + timedelta(seconds=61)) == 2
 
     assert len(mail.outbox) == 2
     assert Notification.objects.filter(status=NotificationStatus.SENT).count() == 2
@@ -125,11 +121,11 @@ def test_sweep_leaves_fresh_pending_rows_alone(client, presentation, form_data, 
     with django_capture_on_commit_callbacks(execute=False):
         submit(client, presentation, form_data)
 
-    assert notifications_requeue_pending() == 0
+    assert notifications_send_due() == 0
     assert mail.outbox == []
 
-    Notification.objects.update(created_at=timezone.now() - timedelta(seconds=61))
-    assert notifications_requeue_pending() == 2
+    Notification.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=61))
+    assert notifications_send_due() == 2
     assert len(mail.outbox) == 2
 
 
@@ -146,31 +142,41 @@ def test_send_task_run_twice_sends_once(client, presentation, form_data, django_
     assert (ack.status, ack.attempts) == (NotificationStatus.SENT, 1)
 
 
-def test_temporary_smtp_failure_keeps_row_pending_with_error(
-    client, presentation, form_data, django_capture_on_commit_callbacks
+def test_temporary_smtp_failure_keeps_row_pending_until_its_next_attempt(
+    client, presentation, form_data, django_capture_on_commit_callbacks, settings
 ):
     with django_capture_on_commit_callbacks(execute=False):
         submit(client, presentation, form_data)
     ack = Notification.objects.get(kind=NotificationKind.REQUEST_RECEIVED)
+    now = timezone.now()
 
     refused = ConnectionRefusedError(111, "Connection refused")
-    with (
-        mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=refused),
-        pytest.raises(TemporaryDeliveryError),
-    ):
-        notification_deliver(notification_id=ack.pk)
+    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=refused):
+        assert notification_deliver(notification_id=ack.pk, now=now) == NotificationStatus.PENDING
 
     ack.refresh_from_db()
-    assert (ack.status, ack.attempts, ack.last_error) == (
+    assert (ack.status, ack.attempts, ack.last_error, ack.claimed_until) == (
         NotificationStatus.PENDING,
         1,
         "ConnectionRefusedError: [Errno 111] Connection refused",
+        None,
     )
-    assert notification_deliver(notification_id=ack.pk) == NotificationStatus.SENT
+    base = timedelta(seconds=settings.NOTIFICATION_RETRY_BASE_SECONDS)
+    assert now + base / 2 <= ack.next_attempt_at <= now + base
+    # Not due yet: neither the task nor the sweep tries it again before its time.
+    assert notification_deliver(notification_id=ack.pk, now=ack.next_attempt_at - timedelta(seconds=1)) is None
+    assert notifications_send_due(now=ack.next_attempt_at - timedelta(seconds=1)) == 0
+    assert mail.outbox == []
+
+    assert notification_deliver(notification_id=ack.pk, now=ack.next_attempt_at) == NotificationStatus.SENT
     assert len(mail.outbox) == 1
+    ack.refresh_from_db()
+    assert (ack.status, ack.attempts, ack.last_error) == (NotificationStatus.SENT, 2, "")
 
 
-def test_permanent_smtp_refusal_marks_row_failed(client, presentation, form_data, django_capture_on_commit_callbacks):
+def test_permanent_smtp_refusal_marks_row_failed_with_the_attempt_counted(
+    client, presentation, form_data, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):
         submit(client, presentation, form_data)
     ack = Notification.objects.get(kind=NotificationKind.REQUEST_RECEIVED)
@@ -180,18 +186,18 @@ def test_permanent_smtp_refusal_marks_row_failed(client, presentation, form_data
         send_notification.apply(args=[ack.pk])
 
     ack.refresh_from_db()
-    assert ack.status == NotificationStatus.FAILED
+    assert (ack.status, ack.attempts) == (NotificationStatus.FAILED, 1)
     assert ack.last_error.startswith("SMTPRecipientsRefused")
     assert mail.outbox == []
 
 
-def test_row_fails_after_too_many_temporary_failures(
-    client, presentation, form_data, django_capture_on_commit_callbacks
+def test_row_fails_after_the_last_attempt(
+    client, presentation, form_data, django_capture_on_commit_callbacks, settings
 ):
     with django_capture_on_commit_callbacks(execute=False):
         submit(client, presentation, form_data)
     ack = Notification.objects.get(kind=NotificationKind.REQUEST_RECEIVED)
-    Notification.objects.filter(pk=ack.pk).update(attempts=MAX_ATTEMPTS - 1)
+    Notification.objects.filter(pk=ack.pk).update(attempts=settings.NOTIFICATION_MAX_ATTEMPTS - 1)
 
     with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=TimeoutError("timed out")):
         assert notification_deliver(notification_id=ack.pk) == NotificationStatus.FAILED
@@ -199,7 +205,7 @@ def test_row_fails_after_too_many_temporary_failures(
     ack.refresh_from_db()
     assert (ack.status, ack.attempts, ack.last_error) == (
         NotificationStatus.FAILED,
-        MAX_ATTEMPTS,
+        settings.NOTIFICATION_MAX_ATTEMPTS,
         "TimeoutError: timed out",
     )
 

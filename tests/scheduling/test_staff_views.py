@@ -326,13 +326,15 @@ def test_queue_date_range_backwards_is_reported(staff_client, submitted):
 @pytest.mark.parametrize("rows", [1, 6])
 def test_queue_query_count_does_not_grow_with_rows(staff_client, presentation, django_assert_num_queries, rows):
     for _ in range(rows):
-        PresentationRequestFactory(presentation=presentation)
+        failed_notification(PresentationRequestFactory(presentation=presentation))
 
-    # session, user, nav presenter link, count, requests, windows, presentation and audience choices
-    with django_assert_num_queries(8):
+    # session, user, nav presenter link, failed notifications, count, requests, windows,
+    # presentation and audience choices
+    with django_assert_num_queries(9):
         response = staff_client.get("/staff/", {"status": "submitted", "county": "rice"})
 
-    assert response.text.count('<th scope="row">') == rows
+    assert response.text.count('<tr class="failed-notification">') == rows
+    assert response.text.count('<th scope="row">') == rows * 2
 
 
 # --- The request page -------------------------------------------------------------------------

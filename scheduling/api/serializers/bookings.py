@@ -19,6 +19,7 @@ DELIVERY_FIELDS = [
     "ics_method",
     "created_at",
     "last_attempt_at",
+    "next_attempt_at",
     "sent_at",
 ]
 
