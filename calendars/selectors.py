@@ -8,9 +8,9 @@ A cancelled booking stays in a feed, STATUS:CANCELLED, for CANCELLED_KEPT, so th
 calendars drop it; private feeds keep PRIVATE_HISTORY of past bookings; the public one shows
 what is still to come. calendars.builders writes the iCalendar text.
 
-``feed_version`` answers from one aggregate query (two with pending windows) what a conditional
-GET by ETag needs; only when that does not match are the events loaded (a constant number of
-queries) and written.
+A feed is built once per change of the data versions it reads (common.versions) and kept in
+the cache (calendars.views); ``feed_state`` gives, when it is built, its last change and the next
+moment time alone changes it. The events are loaded in a constant number of queries.
 """
 
 import hashlib
@@ -19,8 +19,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
-from django.utils.translation import get_language
+from django.db.models import F, Max, Min, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_translation_fields
 
@@ -32,8 +31,8 @@ from scheduling.ical import utc
 from scheduling.models import Booking, Presenter
 
 PUBLIC, PRESENTER, STAFF = "public", "presenter", "staff"
-# Part of every ETag: change it when the feeds' text changes, so that clients fetch it again.
-FEED_FORMAT = "1"
+# Part of every stored copy's key and so of its ETag: change it when the feeds' text changes.
+FEED_FORMAT = "2"
 CANCELLED_KEPT = timedelta(days=30)
 PRIVATE_HISTORY = timedelta(days=90)
 
@@ -75,7 +74,9 @@ class Feed:
 
     @property
     def key(self) -> str:
-        return f"{self.kind}:{self.presenter.pk if self.presenter else ''}:{int(self.tentative)}"
+        """Which feed this is, for its stored key: a presenter's by the hash of their id (never a token or name)."""
+        presenter = hashlib.sha256(f"presenter-{self.presenter.pk}".encode()).hexdigest()[:16] if self.presenter else ""
+        return f"{self.kind}:{presenter}:{int(self.tentative)}"
 
     @property
     def name(self) -> str:
@@ -88,9 +89,11 @@ class Feed:
 
 
 @dataclass(frozen=True)
-class FeedVersion:
-    etag: str  # quoted, strong
+class FeedState:
+    """What a feed's stored copy needs besides its text: when it last changed, and when time alone changes it."""
+
     changed: datetime | None  # the latest change to an event in the feed; None for an empty feed
+    valid_until: datetime | None  # the next moment an event leaves the feed; None when none will
 
 
 # --- Tokens ----------------------------------------------------------------------------------
@@ -142,48 +145,43 @@ def _scope(feed: Feed) -> QuerySet[Booking]:
     return bookings
 
 
-def feed_version(*, feed: Feed, now: datetime) -> FeedVersion:
-    """The feed's ETag, from one aggregate query (two with pending windows): all a 304 needs.
+def feed_state(*, feed: Feed, now: datetime) -> FeedState:
+    """When the feed's events last changed, and the next moment one leaves it (one or two aggregate queries).
 
-    The ETag covers which events are in (their count and the sum of their ids: the window
-    moves with time), their SEQUENCEs, and their latest stored change: the booking's (every
-    change made through the lifecycle service moves it), and that of the request, the
-    presentation and the lead presenter whose text the events show (an admin correction).
+    Read when the feed is built, not for a conditional GET: the stored copy keeps both. The
+    latest change covers the booking, its request, its presentation and its lead presenter
+    (an admin correction moves their ``updated_at``); an event leaves when its end passes the
+    feed's history or its cancellation grows older than CANCELLED_KEPT.
     """
     since = _since(feed, now)
     row = (
         _scope(feed)
         .filter(_holds(feed, now))
         .aggregate(
-            count=Count("pk"),
-            ids=Sum("pk"),
-            sequences=Sum("sequence"),
             changed=Max("updated_at"),
             request_changed=Max("request__updated_at"),
             presentation_changed=Max("request__presentation__updated_at"),
             presenter_changed=Max("lead_presenter__updated_at"),
+            first_end=Min("end"),
+            first_cancelled=Min("cancelled_at"),
         )
     )
-    parts = [FEED_FORMAT, settings.SITE_URL, get_language(), feed.key, feed.name]
-    parts += [row["count"], row["ids"], row["sequences"]]
     changes = [row["changed"], row["request_changed"], row["presentation_changed"], row["presenter_changed"]]
+    leaving = [row["first_end"] and row["first_end"] + (now - since)]
+    leaving.append(row["first_cancelled"] and row["first_cancelled"] + CANCELLED_KEPT)
     if feed.tentative:
-        pending = Q(request__status=RequestStatus.SUBMITTED)
         windows = RequestWindow.objects.filter(end__gt=since).aggregate(
-            count=Count("pk", filter=pending),
-            ids=Sum("pk", filter=pending),
-            # Any status: a request leaving SUBMITTED takes its windows out of the feed.
             changed=Max("request__status_changed_at"),
+            first_end=Min("end", filter=Q(request__status=RequestStatus.SUBMITTED)),
         )
-        parts += [windows["count"], windows["ids"]]
         changes.append(windows["changed"])
+        leaving.append(windows["first_end"] and windows["first_end"] + (now - since))
     known = [utc(moment) for moment in changes if moment is not None]
-    parts += [moment.isoformat() for moment in known]
-    digest = hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:40]
-    return FeedVersion(etag=f'"{digest}"', changed=max(known) if known else None)
+    ahead = [utc(moment) for moment in leaving if moment is not None]
+    return FeedState(changed=max(known) if known else None, valid_until=min(ahead) if ahead else None)
 
 
-def feed_last_modified(*, feed: Feed, now: datetime, version: FeedVersion) -> datetime | None:
+def feed_last_modified(*, feed: Feed, now: datetime, state: FeedState) -> datetime | None:
     """When the feed last changed: a change to one of its events, or an event leaving it.
 
     An event leaves when its end passes the window or its cancellation grows older than
@@ -191,14 +189,14 @@ def feed_last_modified(*, feed: Feed, now: datetime, version: FeedVersion) -> da
     after an event dropped out. One more query, run only for a 200 or an If-Modified-Since.
     None for a feed that holds nothing (then only the ETag validates).
     """
-    if version.changed is None:
+    if state.changed is None:
         return None
     since = _since(feed, now)
     row = _scope(feed).aggregate(
         ended=Max("end", filter=Q(end__lte=since)),
         dropped=Max("cancelled_at", filter=Q(cancelled_at__lte=now - CANCELLED_KEPT)),
     )
-    moments = [version.changed, row["ended"] and row["ended"] + (now - since)]
+    moments = [state.changed, row["ended"] and row["ended"] + (now - since)]
     moments.append(row["dropped"] and row["dropped"] + CANCELLED_KEPT)
     if feed.tentative:
         windows = RequestWindow.objects.filter(request__status=RequestStatus.SUBMITTED, end__lte=since)

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from common.versions import SCHEDULE, version_bump
 from outreach.models import Language, Presentation
 from scheduling.models import Blackout, Presenter
 from scheduling.services.review import MSG_END_BEFORE_START
@@ -77,6 +78,7 @@ def presenter_update(
 def presenter_deactivate(*, presenter: Presenter) -> Presenter:
     """Take a presenter off the roster: no longer suggested or assignable. Bookings made stay as they are."""
     Presenter.objects.filter(pk=presenter.pk).update(is_active=False)
+    version_bump(SCHEDULE)
     presenter.is_active = False
     return presenter
 

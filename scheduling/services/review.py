@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from common.exceptions import DomainError
+from common.versions import SCHEDULE, version_bump
 from outreach.enums import Format, RequestStatus
 from outreach.models import PresentationRequest
 from scheduling.models import Booking, BusyInterval, Presenter, Proposal, ProposalState, ProposedTime
@@ -206,6 +207,7 @@ def _book(booking: Booking, plan: Plan) -> Booking:
 
 def _close_open_proposals(request: PresentationRequest, state: str) -> None:
     request.proposals.filter(state=ProposalState.OPEN).update(state=state, responded_at=timezone.now())
+    version_bump(SCHEDULE)
 
 
 # --- Staff decisions on a submitted request ---------------------------------------------------

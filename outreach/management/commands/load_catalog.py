@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
 
+from common.versions import CATALOG, version_bump
 from outreach.models import Audience, Language, Presentation
 
 DATA = Path(__file__).resolve().parent.parent.parent / "data" / "starter_catalog.json"
@@ -30,6 +31,7 @@ def _fill_missing(instance: models.Model, translations: dict[str, str]) -> int:
     missing = {name: text for name, text in translations.items() if not getattr(instance, name)}
     if missing:
         type(instance).objects.filter(pk=instance.pk).update(**missing)
+        version_bump(CATALOG)
     return len(missing)
 
 

@@ -1,0 +1,144 @@
+"""Pages and feeds rendered once per change of the data they show, and kept in Django's cache.
+
+A stored copy is filed under a key made of the data versions it was built from
+(common.versions), what it is (the page's address with its query, or the feed), and its
+language; so a write makes the copy unreachable at once and no expiry stands in for
+correctness. A copy may also carry ``valid_until``, the moment time alone changes it (the
+next event to end, say): it is rebuilt from then on. Its ETag is derived from the key and
+that moment, so a conditional GET is answered from the versions and the stored copy.
+
+Keys are hashed: no address, token or name is ever written into a key. Pages are stored
+only when nothing in them belongs to one visitor: not for a signed-in user, not while a
+message waits to be shown, not when the rendering used a CSRF token or set a cookie.
+A cache that cannot be reached is a miss (logged), never an error.
+"""
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.utils.translation import get_language
+
+from common.versions import versions_current
+
+logger = logging.getLogger(__name__)
+
+# Stored copies under an old version are never read again; this only returns their memory.
+STORED_TIMEOUT = 60 * 60 * 24 * 7
+# Part of every key: change it when what is stored changes shape.
+STORED_FORMAT = "1"
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A rendered page or feed with what answering a conditional GET needs."""
+
+    body: bytes
+    content_type: str
+    etag: str  # quoted, strong
+    valid_until: datetime | None = None
+    last_modified: int | None = None  # seconds since the epoch
+
+    def is_current(self, now: datetime) -> bool:
+        return self.valid_until is None or now < self.valid_until
+
+
+def stored_key(kind: str, *, scopes: Iterable[str], parts: Iterable[object]) -> str:
+    """The key of a stored copy: the versions of ``scopes`` (one query), the language and ``parts``, hashed."""
+    material = "|".join([STORED_FORMAT, kind, versions_current(scopes), get_language() or "", *map(str, parts)])
+    return f"stored:{kind}:{hashlib.sha256(material.encode()).hexdigest()}"
+
+
+def stored_etag(key: str, valid_until: datetime | None) -> str:
+    moment = valid_until.isoformat() if valid_until else ""
+    return '"' + hashlib.sha256(f"{key}|{moment}".encode()).hexdigest()[:40] + '"'
+
+
+def _get(key: str) -> Stored | None:
+    try:
+        found = cache.get(key)
+    except Exception as exc:
+        logger.warning("Page cache unreachable (%s on get): building the page.", type(exc).__name__)
+        return None
+    return found if isinstance(found, Stored) else None
+
+
+def _put(key: str, stored: Stored) -> None:
+    try:
+        cache.set(key, stored, STORED_TIMEOUT)
+    except Exception as exc:
+        logger.warning("Page cache unreachable (%s on set): the page is not kept.", type(exc).__name__)
+
+
+def stored_or_build(key: str, build: Callable[[], Stored], *, now: datetime | None = None) -> Stored:
+    """The stored copy under ``key`` if it is still current, else ``build()``'s, stored."""
+    now = now or timezone.now()
+    found = _get(key)
+    if found is not None and found.is_current(now):
+        return found
+    fresh = build()
+    _put(key, fresh)
+    return fresh
+
+
+def stored_response(request: HttpRequest, stored: Stored) -> HttpResponse:
+    """The stored copy as a response, or 304 when the client's copy is current (If-None-Match, If-Modified-Since)."""
+    response = HttpResponse(stored.body, content_type=stored.content_type)
+    response.headers["ETag"] = stored.etag
+    if stored.last_modified is not None:
+        response.headers["Last-Modified"] = http_date(stored.last_modified)
+    return get_conditional_response(request, etag=stored.etag, last_modified=stored.last_modified, response=response)
+
+
+def _is_personal(request: HttpRequest) -> bool:
+    """Whether the page may hold something for this visitor alone: their account or a waiting message."""
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated) or len(get_messages(request)) > 0
+
+
+def _used_personal(request: HttpRequest, response: HttpResponse) -> bool:
+    return bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or response.cookies)
+
+
+def page_cached(*scopes: str) -> Callable:
+    """Serve a public GET page from its stored copy, built once per version of ``scopes``.
+
+    The view may set ``response.valid_until`` when time alone changes the page. Answers 304 to a
+    current If-None-Match. Signed-in visitors and visitors with a message waiting get the page
+    rendered for them, never stored.
+    """
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method not in ("GET", "HEAD") or _is_personal(request):
+                return view(request, *args, **kwargs)
+            key = stored_key("page", scopes=scopes, parts=[request.build_absolute_uri()])
+            now = timezone.now()
+            found = _get(key)
+            if found is None or not found.is_current(now):
+                response = view(request, *args, **kwargs)
+                if response.status_code != 200 or response.streaming or _used_personal(request, response):
+                    return response
+                valid_until = getattr(response, "valid_until", None)
+                found = Stored(
+                    body=response.content,
+                    content_type=response["Content-Type"],
+                    etag=stored_etag(key, valid_until),
+                    valid_until=valid_until,
+                )
+                _put(key, found)
+            return stored_response(request, found)
+
+        return wrapper
+
+    return decorate

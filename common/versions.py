@@ -1,0 +1,84 @@
+"""Data versions: one counter per scope, moved by every write to what the scope's pages show.
+
+A page or feed is cached, and its ETag made, under the versions of the scopes it reads
+(``versions_current``): one primary-key lookup, whatever the number of bookings, tells whether
+a stored copy is current. Each app names its models' scopes once, in its AppConfig.ready()
+(``versions_track``): any save or delete of such a model, and any change to one of its
+many-to-many relations, moves the counters in the same transaction. Tracking whole models
+rather than fields means a field added later is covered without anyone remembering it.
+``QuerySet.update()`` and ``bulk_create()`` send no signals: a service that uses them calls
+``version_bump`` itself (tests/common/test_versions.py lists the models each scope tracks).
+"""
+
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.db import models
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+# What the public catalog shows: presentations, audiences, languages.
+CATALOG = "catalog"
+# Requests, their windows and proposals, bookings and presenters: the feeds, /events/, the staff pages.
+SCHEDULE = "schedule"
+# Host evaluations and survey answers: the reports.
+OUTCOMES = "outcomes"
+SCOPES = (CATALOG, SCHEDULE, OUTCOMES)
+
+# model -> the scopes it moves (what versions_track registered; read by the tests).
+TRACKED: dict[type[models.Model], tuple[str, ...]] = {}
+
+
+def _table() -> type[models.Model]:
+    """common.models.DataVersion, looked up by name: the apps register their models with this
+    module from AppConfig.ready(), which runs before models may be imported by module."""
+    return apps.get_model("common", "DataVersion")
+
+
+def version_bump(*scopes: str) -> None:
+    """Move the counters of ``scopes``, in the current transaction (a rollback undoes it)."""
+    DataVersion = _table()
+    now = timezone.now()
+    for scope in scopes:
+        if not DataVersion.objects.filter(scope=scope).update(version=F("version") + 1, changed_at=now):
+            DataVersion.objects.bulk_create(
+                [DataVersion(scope=scope, version=0, changed_at=now)], ignore_conflicts=True
+            )
+            DataVersion.objects.filter(scope=scope).update(version=F("version") + 1, changed_at=now)
+
+
+def versions_current(scopes: Iterable[str]) -> str:
+    """The versions of ``scopes`` as one string for a cache key or an ETag: one indexed query."""
+    wanted = sorted(set(scopes))
+    rows = {row.scope: row for row in _table().objects.filter(scope__in=wanted)}
+    parts = []
+    for scope in wanted:
+        row = rows.get(scope)
+        parts.append(f"{scope}{row.version}.{row.changed_at.timestamp():.6f}" if row else f"{scope}0")
+    return "-".join(parts)
+
+
+def versions_track(model: type[models.Model], *scopes: str) -> None:
+    """Move ``scopes`` whenever a ``model`` row is saved or deleted or one of its m2m relations changes."""
+    TRACKED[model] = scopes
+
+    def moved(**kwargs) -> None:
+        if kwargs.get("raw"):  # loaddata: the fixture's data, not a change someone made
+            return
+        version_bump(*scopes)
+
+    def m2m_moved(action: str, **kwargs) -> None:
+        if action in ("post_add", "post_remove", "post_clear"):
+            version_bump(*scopes)
+
+    uid = f"versions:{model._meta.label}"
+    post_save.connect(moved, sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(moved, sender=model, weak=False, dispatch_uid=uid)
+    for field in model._meta.local_many_to_many:
+        through = field.remote_field.through
+        m2m_changed.connect(m2m_moved, sender=through, weak=False, dispatch_uid=f"{uid}:{field.name}")
+        if through._meta.auto_created:
+            TRACKED[through] = scopes
+            post_save.connect(moved, sender=through, weak=False, dispatch_uid=f"{uid}:{field.name}")
+            post_delete.connect(moved, sender=through, weak=False, dispatch_uid=f"{uid}:{field.name}")
