@@ -5,7 +5,7 @@ Each format is itself a translatable string, so each language writes dates its o
 Django's date format letters: https://docs.djangoproject.com/en/5.2/ref/templates/builtins/#date
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -24,15 +24,16 @@ DAY_SHORT = pgettext_lazy("date format", "M j, Y")
 TIME = pgettext_lazy("time format", "g:i A")
 
 
-def _local(moment: datetime) -> datetime:
-    return timezone.localtime(moment) if timezone.is_aware(moment) else moment
+def _local(moment: datetime | date) -> datetime | date:
+    """An aware instant in the site's time zone; a naive one, or a plain date, as it is."""
+    return timezone.localtime(moment) if isinstance(moment, datetime) and timezone.is_aware(moment) else moment
 
 
 def day_long(moment: datetime) -> str:
     return date_format(_local(moment), str(DAY_LONG))
 
 
-def day(moment: datetime) -> str:
+def day(moment: datetime | date) -> str:
     return date_format(_local(moment), str(DAY))
 
 

@@ -14,7 +14,14 @@ from common.forms import AccessibleForm, CleanCharField
 from common.validators import honeypot_filled, phone_normalize, zip_code_validate
 from outreach.enums import COUNTY_CHOICES, Format, OrganizationType, ReferralSource
 from outreach.models import AUDIENCE_SIZE_MAX, AUDIENCE_SIZE_MIN, MAX_WINDOWS, Audience, Presentation
-from outreach.services import MSG_AUDIENCE_SIZE, MSG_WINDOWS_REQUIRED, Window, request_errors, window_errors
+from outreach.services import (
+    MSG_AUDIENCE_SIZE,
+    MSG_WINDOWS_REQUIRED,
+    Window,
+    earliest_window_date,
+    request_errors,
+    window_errors,
+)
 
 MSG_WINDOW_INCOMPLETE = _("Give the date, the start time and the end time.")
 # Translators: on the "Check your request" page, for an optional answer left empty.
@@ -111,13 +118,16 @@ class RequestForm(AccessibleForm):
         self.fields["organization_name"].widget.attrs["autocomplete"] = "organization"
         self.fields["street_address"].widget.attrs["autocomplete"] = "street-address"
         self.fields["zip_code"].widget.attrs.update({"autocomplete": "postal-code", "inputmode": "numeric"})
+        self.fields["city"].widget.attrs["autocomplete"] = "address-level2"
+        self.fields["contact_role"].widget.attrs["autocomplete"] = "organization-title"
+        earliest = earliest_window_date().isoformat()
         for n in range(1, MAX_WINDOWS + 1):
             required_hint = {"required": True} if n == 1 else {}
             self.fields[f"window_{n}_date"] = forms.DateField(
                 # Translators: the day of a preferred window; "From" and "Until" are its start and end times.
                 label=_("Date"),
                 required=False,
-                widget=forms.DateInput(attrs={"type": "date", **required_hint}),
+                widget=forms.DateInput(attrs={"type": "date", "min": earliest, **required_hint}),
             )
             self.fields[f"window_{n}_start"] = forms.TimeField(
                 # Translators: the start time of a preferred window (a time of day), as in "From 9:00".

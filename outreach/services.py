@@ -7,7 +7,7 @@ are constants so that tests and callers can compare them exactly.
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import day
 from common.languages import is_public_language, public_language_codes
 from common.links import token_new
 from common.validators import phone_normalize, zip_code_validate
@@ -31,7 +32,8 @@ from outreach.models import (
 from scheduling.services.audit import audit_record
 from scheduling.services.notify import request_submitted_notify
 
-MSG_WINDOW_TOO_SOON = _("Choose a date at least %(days)d days from today, so that we can prepare.")
+# Translators: %(date)s is the earliest date a presentation can be requested for, as in "March 15, 2027".
+MSG_WINDOW_TOO_SOON = _("Choose a date on or after %(date)s: we need at least %(days)d days to prepare.")
 MSG_WINDOW_END_BEFORE_START = _("The end time must be after the start time.")
 MSG_WINDOW_TOO_LONG = _("A window can last at most %(hours)d hours.")
 MSG_WINDOWS_REQUIRED = _("Give at least one preferred date and time.")
@@ -52,6 +54,17 @@ class Window:
     end: datetime
 
 
+def earliest_window_date(*, now: datetime | None = None) -> date:
+    """The first day on which any time of day is far enough ahead: the date the form offers first."""
+    now = now or timezone.now()
+    return timezone.localdate(now + timedelta(days=settings.REQUEST_LEAD_DAYS)) + timedelta(days=1)
+
+
+def window_too_soon_message(*, now: datetime | None = None) -> str:
+    """The lead-time message, naming the earliest date the form offers."""
+    return MSG_WINDOW_TOO_SOON % {"date": day(earliest_window_date(now=now)), "days": settings.REQUEST_LEAD_DAYS}
+
+
 def window_errors(*, start: datetime, end: datetime, now: datetime | None = None) -> dict[str, list[str]]:
     """The problems with one preferred window, as messages for the requester.
 
@@ -60,7 +73,7 @@ def window_errors(*, start: datetime, end: datetime, now: datetime | None = None
     now = now or timezone.now()
     errors: dict[str, list[str]] = {"start": [], "end": []}
     if start < now + timedelta(days=settings.REQUEST_LEAD_DAYS):
-        errors["start"].append(MSG_WINDOW_TOO_SOON % {"days": settings.REQUEST_LEAD_DAYS})
+        errors["start"].append(window_too_soon_message(now=now))
     if end <= start:
         errors["end"].append(str(MSG_WINDOW_END_BEFORE_START))
     elif end - start > timedelta(hours=settings.REQUEST_WINDOW_MAX_HOURS):

@@ -15,9 +15,9 @@ from outreach.services import (
     MSG_FORMAT_NOT_OFFERED,
     MSG_LANGUAGE_NOT_OFFERED,
     MSG_PLATFORM_REQUIRED,
-    MSG_WINDOW_TOO_SOON,
     MSG_WINDOWS_REQUIRED,
     MSG_WINDOWS_TOO_MANY,
+    window_too_soon_message,
 )
 from outreach.throttling import MSG_RATE_LIMITED, MSG_SPAM
 from scheduling.models import Booking
@@ -130,7 +130,7 @@ def test_submission_saves_the_request_like_the_form(anonymous, presentation, aud
         ),
         (
             {"windows": [{"start": days_ahead(3, 9).isoformat(), "end": days_ahead(3, 10).isoformat()}]},
-            {"windows.0.start": [MSG_WINDOW_TOO_SOON % {"days": 14}]},
+            {"windows.0.start": [window_too_soon_message()]},
         ),
         (
             {"windows": [{"start": days_ahead(30, 9).isoformat(), "end": days_ahead(30, 18).isoformat()}]},

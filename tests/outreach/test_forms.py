@@ -12,9 +12,9 @@ from outreach.services import (
     MSG_PLATFORM_REQUIRED,
     MSG_WINDOW_END_BEFORE_START,
     MSG_WINDOW_TOO_LONG,
-    MSG_WINDOW_TOO_SOON,
     MSG_WINDOWS_REQUIRED,
     window_errors,
+    window_too_soon_message,
 )
 from tests.factories import PresentationFactory, days_ahead
 
@@ -49,7 +49,7 @@ def test_window_lead_time_one_minute_short_is_refused():
 
     errors = window_errors(start=start, end=start + timedelta(hours=1), now=now)
 
-    assert errors == {"start": [MSG_WINDOW_TOO_SOON % {"days": 14}], "end": []}
+    assert errors == {"start": [window_too_soon_message()], "end": []}
 
 
 def test_window_lasting_eight_hours_is_accepted():
@@ -77,16 +77,14 @@ def test_form_window_tomorrow_shows_lead_time_error_on_date(presentation, form_d
 
     errors = errors_for(presentation, form_data, window_1_date=tomorrow)
 
-    assert errors == {"window_1_date": [MSG_WINDOW_TOO_SOON % {"days": 14}]}
+    assert errors == {"window_1_date": [window_too_soon_message()]}
 
 
 def test_form_window_day_thirteen_refused_and_day_fifteen_accepted(presentation, form_data):
     day_13 = (timezone.localdate() + timedelta(days=13)).isoformat()
     day_15 = (timezone.localdate() + timedelta(days=15)).isoformat()
 
-    assert errors_for(presentation, form_data, window_1_date=day_13) == {
-        "window_1_date": [MSG_WINDOW_TOO_SOON % {"days": 14}]
-    }
+    assert errors_for(presentation, form_data, window_1_date=day_13) == {"window_1_date": [window_too_soon_message()]}
     assert errors_for(presentation, form_data, window_1_date=day_15) == {}
 
 

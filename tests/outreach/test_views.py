@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from outreach.enums import RequestStatus
 from outreach.models import PresentationRequest
-from outreach.services import MSG_AUDIENCE_SIZE, MSG_WINDOW_TOO_SOON
+from outreach.services import MSG_AUDIENCE_SIZE, window_too_soon_message
 from outreach.throttling import MSG_RATE_LIMITED, MSG_SPAM
 from outreach.views import MSG_WITHDRAWN
 from scheduling.models import AuditEntry, Notification
@@ -194,7 +194,7 @@ def test_invalid_submission_keeps_everything_typed(client, presentation, form_da
 
     assert response.status_code == 400
     assert PresentationRequest.objects.count() == 0
-    assert str(MSG_WINDOW_TOO_SOON % {"days": 14}) in response.text
+    assert str(window_too_soon_message()) in response.text
     assert 'value="Roosevelt High School"' in response.text
     assert 'value="maria.lopez@example.edu"' in response.text
     assert "Bring handouts</textarea>" in response.text
@@ -378,7 +378,7 @@ def test_change_my_answers_shows_the_form_with_everything_kept(client, presentat
     ("tampered", "field", "message"),
     [
         ({"audience_size": "-5"}, "audience_size", str(MSG_AUDIENCE_SIZE)),
-        ({"window_1_date": "2020-01-01"}, "window_1_date", str(MSG_WINDOW_TOO_SOON % {"days": 14})),
+        ({"window_1_date": "2020-01-01"}, "window_1_date", str(window_too_soon_message())),
         ({"contact_email": "not-an-email"}, "contact_email", "Enter a valid email address."),
         ({"organization_name": ""}, "organization_name", "This field is required."),
     ],
