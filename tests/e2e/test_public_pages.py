@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from common.dates import day
 from outreach.models import PresentationRequest
 from tests.e2e.conftest import check_page
 
@@ -65,11 +66,17 @@ def test_request_form_mistake_fixed_then_submitted(page, catalog):
     assert "Please fix 1 problem" in summary.inner_text()
     date_input = page.get_by_role("group", name="First choice").get_by_label("Date")
     assert date_input.get_attribute("aria-invalid") == "true"
+    earliest = timezone.localdate() + timedelta(days=15)
+    assert date_input.get_attribute("min") == earliest.isoformat()
     assert page.locator("#id_window_1_date_error").inner_text() == (
-        "Choose a date at least 14 days from today, so that we can prepare."
+        f"Choose a date on or after {day(earliest)}: we need at least 14 days to prepare."
     )
     assert page.get_by_label("Organization name").input_value() == "Roosevelt High School"
     assert page.evaluate("document.activeElement.id") == "error-summary"
+    # The picker's focus ring is the site's own: 3px in the accent colour.
+    date_input.focus()
+    ring = page.evaluate("getComputedStyle(document.activeElement).outline")
+    assert "3px" in ring and "rgb(179, 92, 0)" in ring
     check_page(page, "request-form-errors")
 
     page.get_by_role("link", name="First choice: Date:").click()
