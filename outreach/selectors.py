@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from common.links import token_hash, token_is_well_formed
-from outreach.models import Presentation, PresentationRequest, RequestWindow
+from outreach.models import Audience, Presentation, PresentationRequest, RequestWindow
 
 MSG_UNKNOWN_LINK = _("This link does not lead to a request. Check that you copied all of it.")
 
@@ -22,6 +22,12 @@ def presentations_for_catalog(*, audience_slug: str | None = None, fmt: str | No
     elif fmt == "virtual":
         presentations = presentations.filter(offers_virtual=True)
     return presentations.distinct()
+
+
+def audiences_served() -> QuerySet[Audience]:
+    """The audiences at least one active presentation is for: the catalog filter offers only these."""
+    served = Presentation.objects.filter(is_active=True).values("audiences")
+    return Audience.objects.filter(pk__in=served)
 
 
 def presentation_for_request(*, slug: str) -> Presentation | None:

@@ -19,7 +19,7 @@ from common.dates import day
 from common.languages import is_public_language, public_language_codes
 from common.links import token_new
 from common.validators import phone_normalize, zip_code_validate
-from outreach.enums import Format
+from outreach.enums import Format, RequestStatus
 from outreach.models import (
     AUDIENCE_SIZE_MAX,
     AUDIENCE_SIZE_MIN,
@@ -30,7 +30,7 @@ from outreach.models import (
     RequestWindow,
 )
 from scheduling.services.audit import audit_record
-from scheduling.services.notify import request_submitted_notify
+from scheduling.services.notify import request_submitted_notify, status_link_notify
 
 # Translators: %(date)s is the earliest date a presentation can be requested for, as in "March 15, 2027".
 MSG_WINDOW_TOO_SOON = _("Choose a date on or after %(date)s: we need at least %(days)d days to prepare.")
@@ -154,3 +154,24 @@ def request_submit(*, presentation: Presentation, windows: list[Window], **field
     audit_record(request=request, actor="requester", action="submit", from_status="")
     request_submitted_notify(request=request)
     return request
+
+
+# Requests whose status page still offers something to do or to see coming.
+OPEN_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.SCHEDULED)
+
+
+@transaction.atomic
+def request_links_send(*, email: str) -> int:
+    """Email each open request made with this address its own status link, each to that address alone.
+
+    Returns how many were sent; the "Find my request" page answers the same whatever the number,
+    so that it never tells whether an address is known.
+    """
+    found = list(
+        PresentationRequest.objects.select_related("presentation").filter(
+            contact_email__iexact=email.strip(), status__in=OPEN_STATUSES
+        )
+    )
+    for request in found:
+        status_link_notify(request=request)
+    return len(found)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("presentations/", views.presentation_list, name="presentation_list"),
     path("presentations/<slug:slug>/", views.presentation_detail, name="presentation_detail"),
     path("presentations/<slug:slug>/request/", views.request_create, name="request_create"),
+    path("requests/find/", views.request_find, name="request_find"),
     path("requests/<token:token>/", views.request_status, name="request_status"),
     path("requests/<token:token>/received/", views.request_received, name="request_received"),
     path("requests/<token:token>/withdraw/", views.request_withdraw, name="request_withdraw"),

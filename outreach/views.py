@@ -15,23 +15,35 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.exceptions import DomainError
 from outreach import selectors
 from outreach.actions import REQUESTER_ACTIONS
-from outreach.enums import RequestStatus
+from outreach.enums import Format, RequestStatus
 from outreach.forms import (
     CatalogFilterForm,
     ProposalAcceptForm,
     ProposalDeclineForm,
     RequesterReasonForm,
+    RequestFindForm,
     RequestForm,
 )
 from outreach.selectors import MSG_UNKNOWN_LINK
-from outreach.services import request_submit
-from outreach.throttling import MSG_RATE_LIMITED, MSG_SPAM, submission_rate_limited
+from outreach.services import request_links_send, request_submit
+from outreach.throttling import (
+    MSG_LOOKUP_RATE_LIMITED,
+    MSG_RATE_LIMITED,
+    MSG_SPAM,
+    lookup_email_rate_limited,
+    lookup_rate_limited,
+    submission_rate_limited,
+)
 from scheduling import selectors as scheduling_selectors
 from scheduling.services.review import MSG_CANCEL_TOO_LATE, requester_may_cancel
 
 MSG_WITHDRAWN = _("Your request has been withdrawn. We have sent you a confirmation by email.")
 MSG_PROPOSAL_ACCEPTED = _("Thank you: your presentation is scheduled. We have sent you a confirmation by email.")
 MSG_PROPOSAL_DECLINED = _("Thank you. Our staff will look for other times and get back to you.")
+MSG_LINKS_SENT = _(
+    "If requests that are still open were made with that address, we have just sent each one's status link "
+    "to it. Check your inbox, and your spam folder, in a few minutes."
+)
 MSG_CANCELLED = _("Your presentation has been cancelled. We have sent you a confirmation by email.")
 
 
@@ -43,17 +55,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def presentation_list(request: HttpRequest) -> HttpResponse:
-    filters = CatalogFilterForm(request.GET or None)
+    filters = CatalogFilterForm(request.GET or None, audiences=selectors.audiences_served())
     audience = fmt = None
     if filters.is_valid():
         audience = filters.cleaned_data["audience"]
         fmt = filters.cleaned_data["format"] or None
-    presentations = selectors.presentations_for_catalog(audience_slug=audience.slug if audience else None, fmt=fmt)
-    return render(
-        request,
-        "outreach/presentation_list.html",
-        {"presentations": presentations, "filters": filters, "filtered": bool(audience or fmt)},
+    presentations = list(
+        selectors.presentations_for_catalog(audience_slug=audience.slug if audience else None, fmt=fmt)
     )
+    context = {
+        "presentations": presentations,
+        "filters": filters,
+        "filtered": bool(audience or fmt),
+        "audience": audience,
+        "format_label": Format(fmt).label if fmt else "",
+        "format": fmt,
+    }
+    return render(request, "outreach/presentation_list.html", context)
 
 
 def _presentation_or_404(slug: str):
@@ -110,6 +128,30 @@ def request_create(request: HttpRequest, slug: str) -> HttpResponse:
         form.add_service_errors(exc)
         return render(request, "outreach/request_form.html", context, status=400)
     return redirect("outreach:request_received", token=submitted.status_token)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_find(request: HttpRequest) -> HttpResponse:
+    """The "Find my request" page: send the status links of an address's open requests to that address.
+
+    The answer is the same whether or not the address is known; the links go only by email.
+    """
+    if request.method == "GET":
+        return render(request, "outreach/request_find.html", {"form": RequestFindForm()})
+    form = RequestFindForm(request.POST)
+    if form.is_spam:
+        return render(request, "outreach/request_blocked.html", {"message": MSG_SPAM}, status=400)
+    if not form.is_valid():
+        return render(request, "outreach/request_find.html", {"form": form}, status=400)
+    if lookup_rate_limited(request):
+        context = {"form": form, "blocked": MSG_LOOKUP_RATE_LIMITED}
+        return render(request, "outreach/request_find.html", context, status=429)
+    email = form.cleaned_data["email"]
+    if not lookup_email_rate_limited(request, email):
+        request_links_send(email=email)
+    messages.success(request, MSG_LINKS_SENT)
+    return redirect("outreach:request_find")
 
 
 def _request_or_404(token: str):

@@ -215,6 +215,9 @@ PROGRAM_CONTACT_HOURS = env("PROGRAM_CONTACT_HOURS", default="")
 REQUEST_WINDOW_MAX_HOURS = env.int("REQUEST_WINDOW_MAX_HOURS", default=8)
 # django-ratelimit rate for request submissions per client address ("5/h", "20/d", ...).
 REQUEST_RATE_LIMIT = env("REQUEST_RATE_LIMIT", default="5/h")
+# "Find my request": lookups per client address, and emails sent to one address, in a period.
+REQUEST_LOOKUP_RATE_LIMIT = env("REQUEST_LOOKUP_RATE_LIMIT", default="10/h")
+REQUEST_LOOKUP_EMAIL_RATE_LIMIT = env("REQUEST_LOOKUP_EMAIL_RATE_LIMIT", default="3/h")
 # Which request header holds the client address (REMOTE_ADDR, or HTTP_X_FORWARDED_FOR
 # behind a proxy that sets it).
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")

@@ -58,6 +58,7 @@ class NotificationKind(models.TextChoices):
     REMINDER_DAY = "reminder_day", _("Reminder a day before")
     THANK_YOU = "thank_you", _("Thank-you (requester)")
     EVALUATION_REMINDER = "evaluation_reminder", _("Evaluation reminder (requester)")
+    STATUS_LINK = "status_link", _("Status link, asked for again (requester)")
 
 
 class NotificationStatus(models.TextChoices):

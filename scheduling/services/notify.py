@@ -62,6 +62,7 @@ SUBJECTS = {
     Kind.REMINDER_WEEK: _("In one week: %(title)s on %(date)s"),
     Kind.REMINDER_DAY: _("Tomorrow: %(title)s on %(date)s"),
     Kind.THANK_YOU: _("Thank you for hosting %(title)s"),
+    Kind.STATUS_LINK: _("Your status link for request %(reference)s"),
     Kind.EVALUATION_REMINDER: _("Two minutes for us? How %(title)s went"),
 }
 
@@ -297,6 +298,12 @@ def request_submitted_notify(*, request: PresentationRequest) -> None:
     """Acknowledge a new request to its contact and tell the staff inbox about it."""
     _to_requester(request, Kind.REQUEST_RECEIVED)
     _to_staff(request, Kind.STAFF_NEW_REQUEST)
+
+
+def status_link_notify(*, request: PresentationRequest) -> None:
+    """Send the requester their status link again (they asked for it on the "Find my request" page)."""
+    again = Notification.objects.filter(request=request, kind=Kind.STATUS_LINK).count()
+    _to_requester(request, Kind.STATUS_LINK, sequence=again)
 
 
 def request_withdrawn_notify(*, request: PresentationRequest) -> None:

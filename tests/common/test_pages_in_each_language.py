@@ -126,6 +126,7 @@ def _pages(request_in, presentation):
             ["Thank you!", "Where to get help", "National Human Trafficking Hotline:", "call 1-888-373-7888"],
         ),
         "not found": ("/no-such-page/", ["Page not found"]),
+        "find my request": ("/requests/find/", ["Find my request", "Send me my links"]),
         "scheduled, its calendar links": (
             f"/requests/{scheduled.token}/",
             ["Add it to your calendar", "(Central time)"],

@@ -3,12 +3,14 @@
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from common.dates import day
 from outreach.models import PresentationRequest
 from tests.e2e.conftest import check_page
+from tests.factories import PresentationRequestFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -150,3 +152,19 @@ def test_request_form_completable_by_keyboard_alone(page, catalog):
         "st_louis",
         "kim@example.org",
     )
+
+
+def test_find_my_request_by_keyboard_sends_the_link(page, catalog):
+    mine = PresentationRequestFactory(presentation=catalog, contact_email="maria.lopez@example.edu")
+    page.goto(page.base + "/presentations/")
+    page.get_by_role("link", name="Lost your status link? Find my request").click()
+    check_page(page, "find-my-request")
+
+    page.get_by_label("The email address you gave in your request").fill("maria.lopez@example.edu")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("status")).to_contain_text("we have just sent each one's status link to it")
+    check_page(page, "find-my-request-sent")
+    (message,) = mail.outbox
+    assert message.to == ["maria.lopez@example.edu"]
+    assert mine.get_status_url() in message.body

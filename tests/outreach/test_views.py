@@ -516,3 +516,30 @@ def test_rate_limit_counts_in_redis_shared_by_every_process(client, presentation
     assert (first.status_code, second.status_code) == (302, 429)
     assert len(counters) == 1
     cache.clear()
+
+
+def test_catalog_audience_filter_offers_only_audiences_some_presentation_serves(client, presentation, audience):
+    AudienceFactory(name="Faith communities", slug="faith")
+    retired_only = AudienceFactory(name="Truck drivers", slug="truckers")
+    PresentationFactory(title="Retired talk", audiences=[retired_only], is_active=False)
+
+    options = re.findall(r'<option value="([^"]*)"', client.get("/presentations/").text)
+
+    assert "educators" in options
+    assert "faith" not in options and "truckers" not in options
+
+
+def test_an_empty_catalog_result_suggests_what_to_try(client, settings, presentation):
+    settings.PROGRAM_CONTACT_EMAIL = "outreach@program.test"
+    parents = AudienceFactory(name="Parents and caregivers", slug="parents")
+    PresentationFactory(title="Talking with Teens", audiences=[parents], offers_in_person=True, offers_virtual=False)
+
+    empty = client.get("/presentations/", {"audience": "parents", "format": "virtual"}).text
+
+    assert "No presentation matches these filters." in empty
+    assert "Try one of these:" in empty
+    assert (
+        'href="/presentations/?audience=parents">Every presentation for Parents and caregivers, in any format' in empty
+    )
+    assert 'href="/presentations/?format=virtual">Every presentation for any audience (format: Virtual)' in empty
+    assert 'href="mailto:outreach@program.test"' in empty
