@@ -28,6 +28,7 @@ from scheduling.models import (
     Presenter,
     Proposal,
     ProposedTime,
+    WeeklyHours,
 )
 from scheduling.services.notify import MSG_NOT_FAILED, NotificationNotFailed, notification_resend
 
@@ -54,6 +55,13 @@ def rotate_feed_token(modeladmin: admin.ModelAdmin, request: HttpRequest, querys
     return response
 
 
+class WeeklyHoursInline(admin.TabularInline):
+    """The hours of the week a presenter regularly takes talks (Central time); they also set them at /my/."""
+
+    model = WeeklyHours
+    extra = 0
+
+
 @admin.register(Presenter)
 class PresenterAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "phone", "is_active", "user"]
@@ -62,8 +70,19 @@ class PresenterAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     filter_horizontal = ["languages", "presentations"]
     autocomplete_fields = ["user"]
-    fields = ["name", "email", "phone", "user", "is_active", "languages", "presentations", "created_at"]
+    fields = [
+        "name",
+        "email",
+        "phone",
+        "user",
+        "is_active",
+        "languages",
+        "presentations",
+        "max_talks_per_month",
+        "created_at",
+    ]
     readonly_fields = ["created_at"]
+    inlines = [WeeklyHoursInline]
     actions = [rotate_feed_token]
 
 

@@ -244,6 +244,14 @@ def bookings_for_presenter(*, presenter: Presenter, now: datetime | None = None)
     )
 
 
+def time_off_for_presenter(*, presenter: Presenter, now: datetime | None = None) -> QuerySet[Blackout]:
+    """The presenter's own time off and the program's closures that have not ended, earliest first."""
+    now = now or timezone.now()
+    return Blackout.objects.filter(Q(presenter=presenter) | Q(presenter__isnull=True), end__gt=now).order_by(
+        "start", "pk"
+    )
+
+
 # --- The staff API's lists ------------------------------------------------------------------
 
 

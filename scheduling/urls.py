@@ -31,6 +31,10 @@ presenter_urls = (
     [
         path("", presenter.after_login, name="home"),
         path("schedule/", presenter.my_schedule, name="schedule"),
+        path("availability/", presenter.my_availability, name="availability"),
+        path("availability/time-off/", presenter.time_off_add, name="time_off_add"),
+        path("availability/time-off/<int:pk>/remove/", presenter.time_off_remove, name="time_off_remove"),
+        path("availability/hours/", presenter.weekly_hours_set, name="weekly_hours_set"),
     ],
     "presenter",
 )

@@ -10,7 +10,7 @@ from scheduling.models.bookings import (
     ProposedTime,
 )
 from scheduling.models.outbox import AuditEntry, Notification, NotificationKind, NotificationStatus
-from scheduling.models.people import Blackout, Presenter
+from scheduling.models.people import Blackout, Presenter, Weekday, WeeklyHours
 
 __all__ = [
     "BOOKING_DETAILS",
@@ -26,4 +26,6 @@ __all__ = [
     "Proposal",
     "ProposalState",
     "ProposedTime",
+    "Weekday",
+    "WeeklyHours",
 ]

@@ -1,5 +1,7 @@
 """Presenters, and the time when they (or the whole program) cannot present."""
 
+from datetime import time
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +31,12 @@ class Presenter(models.Model):
         help_text=_("The presentations this presenter is trained to give."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    max_talks_per_month = models.PositiveSmallIntegerField(
+        _("talks a month at most"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for no limit. Counted in the program's time zone, by the talk's start."),
+    )
     # SHA-256 of the private calendar-feed token; the token itself is shown once, when rotated.
     feed_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -41,6 +49,48 @@ class Presenter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class WeeklyHours(models.Model):
+    """The hours of one weekday when a presenter regularly takes talks, in the program's time zone
+    (wall-clock times, so that they stay the same across daylight saving changes).
+
+    A presenter without any rows takes talks on any day at any time; one with rows only within them.
+    """
+
+    presenter = models.ForeignKey(
+        Presenter, on_delete=models.CASCADE, related_name="weekly_hours", verbose_name=_("presenter")
+    )
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    start = models.TimeField(_("from"))
+    end = models.TimeField(_("until"))
+
+    class Meta:
+        ordering = ["presenter", "weekday"]
+        verbose_name = _("weekly hours")
+        verbose_name_plural = _("weekly hours")
+        constraints = [
+            models.UniqueConstraint(fields=["presenter", "weekday"], name="weekly_hours_once_per_day"),
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="weekly_hours_end_after_start"),
+            models.CheckConstraint(condition=models.Q(weekday__lte=6), name="weekly_hours_weekday_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+    def covers(self, start: time, end: time) -> bool:
+        """Whether a talk from ``start`` to ``end`` (wall-clock times on this weekday) fits in these hours."""
+        return self.start <= start and end <= self.end
 
 
 class Blackout(models.Model):

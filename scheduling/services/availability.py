@@ -3,14 +3,16 @@
 The rule, checked here for every database and enforced again by PostgreSQL's exclusion
 constraints on BusyInterval: a presenter's bookings may not overlap, an in-person booking
 keeps the travel buffer free on both sides, and nobody presents during their blackout or a
-program closure.
+program closure. Suggestions also honour what presenters set for themselves: their regular
+weekly hours and how many talks a month they take.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from common.exceptions import DomainError
 from outreach.enums import Format
 from outreach.models import PresentationRequest
-from scheduling.models import Blackout, Booking, BusyInterval, Presenter
+from scheduling.models import Blackout, Booking, BusyInterval, Presenter, WeeklyHours
 from scheduling.models.bookings import BusyKind
 
 MSG_CONFLICT = _("%(presenter)s is already booked for %(reference)s (%(title)s, %(organization)s) on %(when)s.")
@@ -67,10 +69,11 @@ def busy_spans(*, start: datetime, end: datetime, fmt: str) -> dict[str, Span]:
     return spans
 
 
-def _colliding(*, presenter_ids, start: datetime, end: datetime, fmt: str, exclude_booking: Booking | None):
+def _colliding(*, start: datetime, end: datetime, fmt: str, exclude_booking: Booking | None) -> QuerySet[BusyInterval]:
+    """Busy rows (anyone's) that a booking from ``start`` to ``end`` in format ``fmt`` would collide with."""
     spans = busy_spans(start=start, end=end, fmt=fmt)
     widest = spans.get(BusyKind.TRAVEL, spans[BusyKind.PRESENTING])
-    rows = BusyInterval.objects.filter(presenter_id__in=presenter_ids).filter(
+    rows = BusyInterval.objects.filter(
         Q(kind=BusyKind.PRESENTING, start__lt=widest.end, end__gt=widest.start)
         | Q(kind=BusyKind.TRAVEL, start__lt=end, end__gt=start)
     )
@@ -86,7 +89,8 @@ def booking_conflicts(
     ids = [p.pk for p in presenters]
     messages: list[str] = []
     rows = (
-        _colliding(presenter_ids=ids, start=start, end=end, fmt=fmt, exclude_booking=exclude_booking)
+        _colliding(start=start, end=end, fmt=fmt, exclude_booking=exclude_booking)
+        .filter(presenter_id__in=ids)
         .select_related("presenter", "booking__request__presentation")
         .order_by("presenter__name", "booking__start", "booking_id")
     )
@@ -125,31 +129,121 @@ def booking_conflicts(
     return messages
 
 
-def presenters_available_for(*, request: PresentationRequest, start: datetime, end: datetime) -> QuerySet[Presenter]:
-    """Active presenters qualified for the request's presentation, speaking its language and free
-    at that time (travel buffer and blackouts included), least booked in that month first."""
-    if Blackout.objects.filter(presenter__isnull=True, start__lt=end, end__gt=start).exists():
-        return Presenter.objects.none()
-    busy = _colliding(
-        presenter_ids=Presenter.objects.values("pk"), start=start, end=end, fmt=request.format, exclude_booking=None
-    )
-    away = Blackout.objects.filter(presenter__isnull=False, start__lt=end, end__gt=start)
+class Reason(StrEnum):
+    """Why a presenter is not suggested for a time; the staff page words each."""
+
+    NOT_QUALIFIED = "not_qualified"
+    LANGUAGE = "language"
+    PROGRAM_CLOSED = "program_closed"
+    TIME_OFF = "time_off"
+    BOOKED = "booked"
+    OUTSIDE_WEEKLY_HOURS = "outside_weekly_hours"
+    MONTHLY_LIMIT = "monthly_limit"
+
+
+@dataclass(frozen=True)
+class PresenterFit:
+    """One active presenter for one time: their bookings that month and why they are not suggested
+    (``reasons`` empty: suggested). ``hours_that_day`` are their regular hours on that weekday, if any."""
+
+    presenter: Presenter
+    month_load: int
+    reasons: tuple[Reason, ...]
+    hours_that_day: WeeklyHours | None = None
+
+    @property
+    def suggested(self) -> bool:
+        return not self.reasons
+
+
+def _month_load(start: datetime, *, exclude_booking: Booking | None) -> Count:
+    """Talks (PRESENTING busy rows) starting in the program-time-zone month of ``start``."""
     local = timezone.localtime(start)
     month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     month_end = (month_start + timedelta(days=32)).replace(day=1)
-    return (
-        Presenter.objects.filter(is_active=True, presentations=request.presentation, languages=request.language)
-        .exclude(pk__in=busy.values("presenter_id"))
-        .exclude(pk__in=away.values("presenter_id"))
+    condition = Q(
+        busy_intervals__kind=BusyKind.PRESENTING,
+        busy_intervals__start__gte=month_start,
+        busy_intervals__start__lt=month_end,
+    )
+    if exclude_booking is not None and exclude_booking.pk:
+        condition &= ~Q(busy_intervals__booking=exclude_booking)
+    return Count("busy_intervals", filter=condition)
+
+
+def _within_weekly_hours(hours: list[WeeklyHours], start: datetime, end: datetime) -> tuple[bool, WeeklyHours | None]:
+    """Whether the talk falls inside the presenter's regular hours (none given: any time), and that day's hours."""
+    local_start, local_end = timezone.localtime(start), timezone.localtime(end)
+    that_day = next((row for row in hours if row.weekday == local_start.weekday()), None)
+    if not hours:
+        return True, None
+    fits = (
+        that_day is not None
+        and local_end.date() == local_start.date()
+        and that_day.covers(local_start.time(), local_end.time())
+    )
+    return fits, that_day
+
+
+def presenter_fits(
+    *, request: PresentationRequest, start: datetime, end: datetime, exclude_booking: Booking | None = None
+) -> list[PresenterFit]:
+    """Every active presenter for the request at that time, and why each is not suggested: not
+    qualified for its presentation, not presenting in its language, a program closure, their own
+    time off, another booking (travel buffer included), outside their regular weekly hours, or at
+    their monthly limit of talks. Suggested first (least booked that month first, then by name),
+    then the others by name. Three queries, whatever the number of presenters.
+
+    ``exclude_booking``: the request's own booking, when looking for someone to take it over (its
+    time does not count against anyone).
+    """
+    qualified = Presenter.presentations.through.objects.filter(
+        presenter_id=OuterRef("pk"), presentation_id=request.presentation_id
+    )
+    speaks = Presenter.languages.through.objects.filter(presenter_id=OuterRef("pk"), language_id=request.language_id)
+    away = Blackout.objects.filter(presenter_id=OuterRef("pk"), start__lt=end, end__gt=start)
+    busy = _colliding(start=start, end=end, fmt=request.format, exclude_booking=exclude_booking).filter(
+        presenter_id=OuterRef("pk")
+    )
+    presenters = (
+        Presenter.objects.filter(is_active=True)
         .annotate(
-            month_load=Count(
-                "busy_intervals",
-                filter=Q(
-                    busy_intervals__kind=BusyKind.PRESENTING,
-                    busy_intervals__start__gte=month_start,
-                    busy_intervals__start__lt=month_end,
-                ),
-            )
+            is_qualified=Exists(qualified),
+            speaks_language=Exists(speaks),
+            is_away=Exists(away),
+            is_busy=Exists(busy),
+            month_load=_month_load(start, exclude_booking=exclude_booking),
         )
+        .prefetch_related("weekly_hours")
+        .order_by("name", "pk")
+    )
+    closed = Blackout.objects.filter(presenter__isnull=True, start__lt=end, end__gt=start).exists()
+    fits = []
+    for presenter in presenters:
+        within_hours, that_day = _within_weekly_hours(list(presenter.weekly_hours.all()), start, end)
+        checks = [
+            (Reason.NOT_QUALIFIED, not presenter.is_qualified),
+            (Reason.LANGUAGE, not presenter.speaks_language),
+            (Reason.PROGRAM_CLOSED, closed),
+            (Reason.TIME_OFF, presenter.is_away),
+            (Reason.BOOKED, presenter.is_busy),
+            (Reason.OUTSIDE_WEEKLY_HOURS, not within_hours),
+            (
+                Reason.MONTHLY_LIMIT,
+                presenter.max_talks_per_month is not None and presenter.month_load >= presenter.max_talks_per_month,
+            ),
+        ]
+        reasons = tuple(reason for reason, applies in checks if applies)
+        fits.append(PresenterFit(presenter, presenter.month_load, reasons, that_day))
+    return sorted(fits, key=lambda fit: (not fit.suggested, fit.month_load if fit.suggested else 0))
+
+
+def presenters_available_for(*, request: PresentationRequest, start: datetime, end: datetime) -> QuerySet[Presenter]:
+    """The presenters ``presenter_fits`` suggests (qualified, speaking the request's language, free
+    then, within their weekly hours and under their monthly limit), least booked that month first."""
+    suggested = [fit.presenter.pk for fit in presenter_fits(request=request, start=start, end=end) if fit.suggested]
+    return (
+        Presenter.objects.filter(pk__in=suggested)
+        .annotate(month_load=_month_load(start, exclude_booking=None))
         .order_by("month_load", "name")
     )

@@ -1,22 +1,56 @@
-"""A presenter's own pages (/my/...): where signing in leads, and their upcoming schedule."""
+"""A presenter's own pages (/my/...): where signing in leads, their upcoming schedule, and their
+availability (time off, regular weekly hours, how many talks a month they take).
 
+Each form POSTs to its own URL and calls one service function. A ValidationError re-renders the
+page with the errors next to the fields (400).
+"""
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from scheduling import selectors
+from scheduling.forms.presenter import TimeOffForm, WeeklyHoursForm
+from scheduling.models import Blackout, Presenter
+from scheduling.services import presenter_availability
+
+MSG_TIME_OFF_ADDED = _("Your time off is saved. Staff will not suggest you for talks then.")
+MSG_TIME_OFF_REMOVED = _("That time off is removed.")
+MSG_HOURS_SAVED = _("Your weekly hours and monthly limit are saved.")
+MSG_NO_SUCH_TIME_OFF = _("You have no time off with this number.")
+
+
+def presenter_required(view: Callable) -> Callable:
+    """Signed in and linked to an active presenter (passed to the view as ``presenter``), else 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        presenter = selectors.presenter_for_user(user=request.user)
+        if presenter is None:
+            return render(request, "scheduling/presenter/not_a_presenter.html", status=403)
+        return view(request, presenter, *args, **kwargs)
+
+    return wrapped
 
 
 @never_cache
 @require_GET
-@login_required
-def my_schedule(request: HttpRequest) -> HttpResponse:
+@presenter_required
+def my_schedule(request: HttpRequest, presenter: Presenter) -> HttpResponse:
     """The signed-in presenter's upcoming bookings with everything needed to get there and present."""
-    presenter = selectors.presenter_for_user(user=request.user)
-    if presenter is None:
-        return render(request, "scheduling/presenter/not_a_presenter.html", status=403)
     bookings = selectors.bookings_for_presenter(presenter=presenter)
     return render(request, "scheduling/presenter/schedule.html", {"presenter": presenter, "bookings": bookings})
 
@@ -30,3 +64,83 @@ def after_login(request: HttpRequest) -> HttpResponse:
     if selectors.presenter_for_user(user=request.user) is not None:
         return redirect("presenter:schedule")
     return redirect("outreach:home")
+
+
+# --- Availability -------------------------------------------------------------------------------
+
+
+def _period(blackout: Blackout) -> str:
+    """A time-off period as the presenter reads it: whole days when it runs midnight to midnight."""
+    start, end = timezone.localtime(blackout.start), timezone.localtime(blackout.end)
+    if start.time() == end.time() == start.time().min:
+        last = end.date() - timedelta(days=1)
+        first_text, last_text = date_format(start.date(), "D, M j, Y"), date_format(last, "D, M j, Y")
+        return first_text if first_text == last_text else f"{first_text} – {last_text}"
+    return f"{date_format(start, 'D, M j, Y, g:i A')} – {date_format(end, 'D, M j, Y, g:i A')}"
+
+
+def _availability_page(
+    request: HttpRequest,
+    presenter: Presenter,
+    *,
+    time_off_form: TimeOffForm | None = None,
+    hours_form: WeeklyHoursForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    periods = [(blackout, _period(blackout)) for blackout in selectors.time_off_for_presenter(presenter=presenter)]
+    context = {
+        "presenter": presenter,
+        "own_time_off": [(b, label) for b, label in periods if not b.is_closure],
+        "closures": [(b, label) for b, label in periods if b.is_closure],
+        "time_off_form": time_off_form or TimeOffForm(prefix="time_off"),
+        "hours_form": hours_form or WeeklyHoursForm(prefix="hours", presenter=presenter),
+        "posted": "time_off" if time_off_form is not None else "hours" if hours_form is not None else "",
+        "time_zone": settings.TIME_ZONE,
+    }
+    return render(request, "scheduling/presenter/availability.html", context, status=status)
+
+
+@never_cache
+@require_GET
+@presenter_required
+def my_availability(request: HttpRequest, presenter: Presenter) -> HttpResponse:
+    return _availability_page(request, presenter)
+
+
+@require_POST
+@presenter_required
+def time_off_add(request: HttpRequest, presenter: Presenter) -> HttpResponse:
+    form = TimeOffForm(request.POST, prefix="time_off")
+    if not form.is_valid():
+        return _availability_page(request, presenter, time_off_form=form, status=400)
+    try:
+        presenter_availability.presenter_time_off_add(presenter=presenter, **form.service_arguments())
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return _availability_page(request, presenter, time_off_form=form, status=400)
+    messages.success(request, MSG_TIME_OFF_ADDED)
+    return redirect("presenter:availability")
+
+
+@require_POST
+@presenter_required
+def time_off_remove(request: HttpRequest, presenter: Presenter, pk: int) -> HttpResponse:
+    if not presenter_availability.presenter_time_off_remove(presenter=presenter, blackout_id=pk):
+        raise Http404(MSG_NO_SUCH_TIME_OFF)
+    messages.success(request, MSG_TIME_OFF_REMOVED)
+    return redirect("presenter:availability")
+
+
+@require_POST
+@presenter_required
+def weekly_hours_set(request: HttpRequest, presenter: Presenter) -> HttpResponse:
+    form = WeeklyHoursForm(request.POST, prefix="hours", presenter=presenter)
+    if not form.is_valid():
+        return _availability_page(request, presenter, hours_form=form, status=400)
+    try:
+        presenter_availability.presenter_availability_set(presenter=presenter, **form.service_arguments())
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return _availability_page(request, presenter, hours_form=form, status=400)
+    messages.success(request, MSG_HOURS_SAVED)
+    return redirect("presenter:availability")

@@ -35,7 +35,7 @@ from scheduling.forms.actions import (
 from scheduling.forms.filters import QueueFilterForm, parse_calendar_bound
 from scheduling.models import Booking, ProposalState
 from scheduling.services import notify, review
-from scheduling.services.availability import presenters_available_for
+from scheduling.services.availability import presenter_fits
 
 MSG_APPROVED = _("Approved: the presentation is scheduled and the invitations are on their way.")
 MSG_PROPOSED = _("The proposed times were sent to the requester.")
@@ -89,17 +89,20 @@ def _request_or_404(pk: int) -> PresentationRequest:
 
 
 def _suggestions(found: PresentationRequest) -> list[tuple]:
-    """(window, presenters free then, least booked that month first) for each window still ahead."""
+    """(window, suggested presenters, the others with why) for each window; None for both once it has passed.
+
+    Suggested: free, qualified, within their weekly hours and under their monthly limit, least
+    booked that month first (at most SUGGESTIONS_PER_WINDOW); the others by name."""
     now = timezone.now()
-    return [
-        (
-            window,
-            list(presenters_available_for(request=found, start=window.start, end=window.end)[:SUGGESTIONS_PER_WINDOW])
-            if window.start > now
-            else None,
-        )
-        for window in found.windows.all()
-    ]
+    rows = []
+    for window in found.windows.all():
+        if window.start <= now:
+            rows.append((window, None, None))
+            continue
+        fits = presenter_fits(request=found, start=window.start, end=window.end)
+        suggested = [fit for fit in fits if fit.suggested]
+        rows.append((window, suggested[:SUGGESTIONS_PER_WINDOW], [fit for fit in fits if not fit.suggested]))
+    return rows
 
 
 def _detail(

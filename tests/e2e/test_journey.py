@@ -154,7 +154,9 @@ def test_request_is_sent_approved_listed_and_cancelled(page, browser, live_serve
     expect(staff.get_by_role("heading", level=1)).to_have_text(f"{reference} Roosevelt High School")
     check_page(staff, "journey-staff-request")
 
-    suggestions = staff.get_by_role("region", name="Preferred times").locator("tbody tr").first.locator("li")
+    suggestions = (
+        staff.get_by_role("region", name="Preferred times").locator("tbody tr").first.locator("ul.suggested li")
+    )
     assert suggestions.all_inner_texts() == [
         "Ana Lindqvist (0 bookings that month)",
         "Ben Okafor (0 bookings that month)",

@@ -357,8 +357,10 @@ def test_request_page_shows_every_detail_and_suggested_presenters(staff_client, 
         "about 40 people",
     ]:
         assert expected in text
-    suggestions = re.search(r"<ul class=\"plain\">(.*?)</ul>", response.text, re.S).group(1)
+    suggestions = re.search(r"<ul class=\"plain suggested\">(.*?)</ul>", response.text, re.S).group(1)
     assert re.findall(r"<li>([^<]+) <small>", suggestions) == ["Ana Lindqvist"]
+    others = re.search(r"<ul class=\"plain not-suggested\">(.*?)</ul>", response.text, re.S).group(1)
+    assert re.findall(r"<li>([^<]+)</li>", others) == ["Ben Okafor: already booked then"]
     assert 'value="100 Division St S, Northfield"' in response.text
     assert '<label for="id_approve-lead_presenter">Lead presenter' in response.text
 

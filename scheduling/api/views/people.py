@@ -117,7 +117,8 @@ class PresenterFeedTokenView(PresenterMixin, RowByIdMixin, generics.GenericAPIVi
     summary="Presenters free for a request at a time",
     description=(
         "Active presenters qualified for the request's presentation and speaking its language, free then "
-        "(travel buffer, blackouts and closures included), least booked that month first."
+        "(travel buffer, blackouts and closures included), within their weekly hours and under their monthly "
+        "limit, least booked that month first."
     ),
     parameters=[s.SuggestionQuerySerializer],
     examples=[example("suggestion", ex.SUGGESTION)],
