@@ -14,7 +14,8 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
-RUN SECRET_KEY=build ALLOWED_HOSTS=build python manage.py collectstatic --noinput \
+# Production settings need a secret, a host and the public address to load; collectstatic uses none of them.
+RUN SECRET_KEY=build ALLOWED_HOSTS=build SITE_URL=https://build.invalid python manage.py collectstatic --noinput \
     && useradd --system --home /app outreach \
     && mkdir -p /app/var && chown -R outreach /app/var
 USER outreach

@@ -7,6 +7,10 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 BENCH_STAMP := $(VENV)/.bench-$(shell cat requirements-dev.txt requirements-bench.txt | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The development processes (run, worker, beat) use the development settings, and the links in the
+# emails and invites they write point at the server `make run` starts (http://HOST:PORT) unless
+# SITE_URL is set in the environment. Production processes use config.settings.production (README).
+DEV_ENV := DJANGO_SETTINGS_MODULE="$${DJANGO_SETTINGS_MODULE:-config.settings.local}" SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"
 LOCK_ARGS ?=
 PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
 	--strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS)
@@ -41,9 +45,9 @@ run: catalog
 	@echo "  Outreach Scheduler is starting on http://$(HOST):$(PORT)/"
 	@echo "  - the catalog:   http://$(HOST):$(PORT)/presentations/"
 	@echo "  - staff pages:   http://$(HOST):$(PORT)/staff/  (sign in at /accounts/login/; create an account first with: make superuser)"
-	@echo "  - emails it sends are written to var/mail/ as .eml files"
+	@echo "  - emails it sends are written to var/mail/ as .eml files; their links point at $${SITE_URL:-http://$(HOST):$(PORT)}"
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(PY) -m pytest
@@ -87,12 +91,12 @@ messages-check: install
 	git diff --exit-code -I '^"POT-Creation-Date' -- locale
 	$(PY) -m pytest -q tests/test_translations.py
 
-# With REDIS_URL set: a Celery worker and the periodic scheduler, as in production.
+# With REDIS_URL set: a Celery worker and the periodic scheduler, on the development settings (DEV_ENV).
 worker: install
-	$(VENV)/bin/celery -A config worker --loglevel INFO
+	$(DEV_ENV) $(VENV)/bin/celery -A config worker --loglevel INFO
 
 beat: install
-	$(VENV)/bin/celery -A config beat --loglevel INFO --schedule var/celerybeat-schedule
+	$(DEV_ENV) $(VENV)/bin/celery -A config beat --loglevel INFO --schedule var/celerybeat-schedule
 
 # Benchmarks, run by hand and never by make test: the pages on gunicorn next to a minimal view and
 # every page's query count, notification throughput through a worker and an SMTP sink, the feeds.

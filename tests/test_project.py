@@ -39,6 +39,7 @@ def test_production_debug_is_off_by_default():
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="x" * 50,
         ALLOWED_HOSTS="x.org",
+        SITE_URL="https://x.org",
     )
 
     assert result.stdout.strip() == "False America/Chicago"
@@ -51,6 +52,7 @@ def test_production_reads_services_from_environment():
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="x" * 50,
         ALLOWED_HOSTS="x.org",
+        SITE_URL="https://x.org",
         DATABASE_URL="postgres://u:p@db:5432/outreach",
         REDIS_URL="redis://cache:6379/0",
         EMAIL_URL="smtp+tls://user:pw@mail.example.org:587",

@@ -1,7 +1,9 @@
 """Production settings: everything from the environment, secrets without defaults.
 
-Start-up fails (ImproperlyConfigured) when SECRET_KEY is missing.
+Start-up fails (ImproperlyConfigured) when SECRET_KEY, ALLOWED_HOSTS or SITE_URL is missing.
 """
+
+from config.site_url import site_url_required
 
 from .base import *  # noqa: F403
 from .base import env
@@ -9,6 +11,9 @@ from .base import env
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# The public address every emailed link, calendar invite and feed points at. No default: the
+# development one (http://127.0.0.1:8000) would send requesters links that lead nowhere.
+SITE_URL = site_url_required(env("SITE_URL", default=""))
 
 # --- HTTPS (https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/) ---------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

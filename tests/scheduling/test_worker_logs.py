@@ -20,6 +20,7 @@ def test_worker_log_redacts_private_links_in_task_arguments(redis_server, tmp_pa
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "worker-log-test-not-secret",
         "ALLOWED_HOSTS": "localhost",
+        "SITE_URL": settings.SITE_URL,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
         "REDIS_URL": redis_server.url,
     }
