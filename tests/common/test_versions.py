@@ -15,6 +15,7 @@ NOT_SHOWN = {
     "scheduling.AuditEntry",
     "scheduling.Notification",
     "scheduling.BusyInterval",
+    "scheduling.WeeklyHours",  # a presenter's own page and the staff's request page only
     "calendars.StaffFeedToken",
 }
 
