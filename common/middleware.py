@@ -1,5 +1,7 @@
 """Request-wide behaviour that belongs to no one app."""
 
+import ipaddress
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -68,3 +70,36 @@ class PrivateResponsesMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+def client_address(meta: dict, *, trusted_proxies: int) -> str:
+    """The client's address: REMOTE_ADDR, or behind ``trusted_proxies`` proxies the address the
+    outermost of them put in X-Forwarded-For (the ``trusted_proxies``-th entry from the right).
+
+    Entries further left are the client's own claims and are never read. A header with fewer
+    entries, or whose entry is no IP address, leaves REMOTE_ADDR (the nearest proxy's): every
+    such request then shares that one address's limits instead of choosing its own.
+    """
+    remote = meta.get("REMOTE_ADDR", "")
+    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
+    if trusted_proxies <= 0 or not forwarded:
+        return remote
+    entries = [entry.strip() for entry in forwarded.split(",")]
+    if len(entries) < trusted_proxies:
+        return remote
+    try:
+        return str(ipaddress.ip_address(entries[-trusted_proxies]))
+    except ValueError:
+        return remote
+
+
+class ClientAddressMiddleware:
+    """Puts the client's address in REMOTE_ADDR (``client_address`` with TRUSTED_PROXY_COUNT), where
+    the per-address limits (django-ratelimit, the API's throttles) and the logs read it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META["REMOTE_ADDR"] = client_address(request.META, trusted_proxies=settings.TRUSTED_PROXY_COUNT)
+        return self.get_response(request)

@@ -30,7 +30,8 @@ def _no_address(group: str, request: HttpRequest) -> str:
 def submission_rate_limited(request: HttpRequest) -> bool:
     """Count one submission from this client; True once it is over REQUEST_RATE_LIMIT.
 
-    Clients are told apart by address (RATELIMIT_IP_META_KEY). Requests that arrive without one
+    Clients are told apart by address (REMOTE_ADDR, which ClientAddressMiddleware sets from
+    TRUSTED_PROXY_COUNT). Requests that arrive without one
     (a proxy that did not set the header) share one count instead of failing.
     """
     key = "ip" if request.META.get(settings.RATELIMIT_IP_META_KEY) else _no_address

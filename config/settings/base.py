@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # REMOTE_ADDR becomes the client's address behind TRUSTED_PROXY_COUNT proxies (X-Forwarded-For).
+    "common.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -218,9 +220,14 @@ REQUEST_RATE_LIMIT = env("REQUEST_RATE_LIMIT", default="5/h")
 # "Find my request": lookups per client address, and emails sent to one address, in a period.
 REQUEST_LOOKUP_RATE_LIMIT = env("REQUEST_LOOKUP_RATE_LIMIT", default="10/h")
 REQUEST_LOOKUP_EMAIL_RATE_LIMIT = env("REQUEST_LOOKUP_EMAIL_RATE_LIMIT", default="3/h")
-# Which request header holds the client address (REMOTE_ADDR, or HTTP_X_FORWARDED_FOR
-# behind a proxy that sets it).
-RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# How many reverse proxies (a TLS terminator, a load balancer) stand in front of the app, each
+# appending to X-Forwarded-For. 0: clients connect directly, X-Forwarded-For and
+# X-Forwarded-Proto are ignored. N: the client is the N-th address from the right in
+# X-Forwarded-For (common.middleware.client_address), and X-Forwarded-Proto says whether the
+# request came over HTTPS (production). Never more than there are: the rest is the client's to forge.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# django-ratelimit reads the client's address here; ClientAddressMiddleware has put it there.
+RATELIMIT_IP_META_KEY = "REMOTE_ADDR"
 # Minutes kept free before and after an in-person presentation for the presenter's travel.
 TRAVEL_BUFFER_MINUTES = env.int("TRAVEL_BUFFER_MINUTES", default=60)
 # Requesters may cancel a scheduled presentation themselves until this many hours before it.
@@ -299,7 +306,8 @@ REST_FRAMEWORK = {
         "staff_blackouts": "300/min",
         "staff_notifications": "300/min",
     },
-    "NUM_PROXIES": 1 if RATELIMIT_IP_META_KEY == "HTTP_X_FORWARDED_FOR" else 0,
+    # REMOTE_ADDR already holds the client's address (TRUSTED_PROXY_COUNT); DRF must not read X-Forwarded-For again.
+    "NUM_PROXIES": 0,
 }
 
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html ; served at /api/schema/ and

@@ -6,7 +6,7 @@ Start-up fails (ImproperlyConfigured) when SECRET_KEY, ALLOWED_HOSTS or SITE_URL
 from config.site_url import site_url_required
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import TRUSTED_PROXY_COUNT, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -16,7 +16,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 SITE_URL = site_url_required(env("SITE_URL", default=""))
 
 # --- HTTPS (https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/) ---------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto is believed only when a proxy in front sets it (TRUSTED_PROXY_COUNT); else anyone could send it.
+if TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = True
