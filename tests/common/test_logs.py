@@ -79,7 +79,7 @@ def _serve(command: list[str], *, environment: dict, log_path: Path, port: int) 
         except OSError:
             return False
 
-    wait_for(answers, what=f"{command[1]} on port {port}", details=log_path.read_text)
+    wait_for(answers, what=f"{command[1]} on port {port}", timeout=120, details=log_path.read_text)
     return process
 
 
@@ -93,7 +93,7 @@ def _visit_private_pages(base: str, token: str) -> list[int]:
 
 
 def _read_until(log_path: Path, text: str) -> str:
-    wait_for(lambda: text in log_path.read_text(), what=f"{text!r} in the log", details=log_path.read_text)
+    wait_for(lambda: text in log_path.read_text(), what=f"{text!r} in the log", timeout=60, details=log_path.read_text)
     return log_path.read_text()
 
 

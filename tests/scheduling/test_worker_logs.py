@@ -29,7 +29,8 @@ def test_worker_log_redacts_private_links_in_task_arguments(redis_server, tmp_pa
     with open(log_path, "ab") as log:
         worker = subprocess.Popen(command, cwd=settings.BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_for(lambda: " ready." in log_path.read_text(), what="the worker", details=log_path.read_text)
+        # A worker takes a while to start on a busy machine.
+        wait_for(lambda: " ready." in log_path.read_text(), what="the worker", timeout=120, details=log_path.read_text)
         publisher = Celery(broker=redis_server.url)
         try:
             publisher.send_task(
@@ -37,7 +38,12 @@ def test_worker_log_redacts_private_links_in_task_arguments(redis_server, tmp_pa
             )
         finally:
             publisher.close()
-        wait_for(lambda: "outreach.not_a_task" in log_path.read_text(), what="the log line", details=log_path.read_text)
+        wait_for(
+            lambda: "outreach.not_a_task" in log_path.read_text(),
+            what="the log line",
+            timeout=60,
+            details=log_path.read_text,
+        )
     finally:
         _stop(worker)
     log = log_path.read_text()
