@@ -1,11 +1,12 @@
 """The base of every form people fill in: an error summary that links to each field, a service's
 errors put back next to the inputs, and a text field that keeps control characters out. Django
 writes ``aria-describedby`` for help texts and errors itself; ``common/_field.html`` renders the
-ids it points to."""
+ids it points to. Dates are bounded to the years ``common.times`` allows."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from common.times import date_check
 from common.validators import text_clean
 
 
@@ -50,3 +51,17 @@ class CleanCharField(forms.CharField):
 
     def to_python(self, value):
         return text_clean(super().to_python(value), multiline=self.multiline)
+
+
+class BoundedDateField(forms.DateField):
+    """A date in the years every date people enter must lie in (``common.times.MSG_DATE_RANGE``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None:
+            date_check(value)
+        return value

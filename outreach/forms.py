@@ -1,16 +1,16 @@
 """The public request form: fields grouped as the requester thinks of them, errors next to each."""
 
-import zoneinfo
-from datetime import date, datetime, time
+from datetime import date, time
 
 from django import forms
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from common.dates import time_span
-from common.forms import AccessibleForm, CleanCharField
+from common.forms import AccessibleForm, BoundedDateField, CleanCharField
+from common.times import AMBIGUOUS_RULE, happens_twice, local_instant
 from common.validators import honeypot_filled, phone_normalize, zip_code_validate
 from outreach.enums import COUNTY_CHOICES, Format, OrganizationType, ReferralSource
 from outreach.models import AUDIENCE_SIZE_MAX, AUDIENCE_SIZE_MIN, MAX_WINDOWS, Audience, Presentation
@@ -123,7 +123,7 @@ class RequestForm(AccessibleForm):
         earliest = earliest_window_date().isoformat()
         for n in range(1, MAX_WINDOWS + 1):
             required_hint = {"required": True} if n == 1 else {}
-            self.fields[f"window_{n}_date"] = forms.DateField(
+            self.fields[f"window_{n}_date"] = BoundedDateField(
                 # Translators: the day of a preferred window; "From" and "Until" are its start and end times.
                 label=_("Date"),
                 required=False,
@@ -145,6 +145,9 @@ class RequestForm(AccessibleForm):
     @property
     def is_spam(self) -> bool:
         return honeypot_filled(self.data.get("website"))
+
+    # How a time in the hour that happens twice is read, shown with the windows.
+    CLOCK_RULE = AMBIGUOUS_RULE
 
     WINDOW_LEGENDS = (_("First choice"), _("Second choice (optional)"), _("Third choice (optional)"))
 
@@ -169,7 +172,6 @@ class RequestForm(AccessibleForm):
 
     def clean(self):
         cleaned = super().clean()
-        tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
         windows = []
         for n in range(1, MAX_WINDOWS + 1):
             names = (f"window_{n}_date", f"window_{n}_start", f"window_{n}_end")
@@ -184,7 +186,15 @@ class RequestForm(AccessibleForm):
                 missing = next(name for name, v in zip(names, (day, start, end), strict=True) if v is None)
                 self.add_error(missing, MSG_WINDOW_INCOMPLETE)
                 continue
-            window = Window(start=datetime.combine(day, start, tzinfo=tz), end=datetime.combine(day, end, tzinfo=tz))
+            instants = {}
+            for name, at in ((names[1], start), (names[2], end)):
+                try:
+                    instants[name] = local_instant(day, at)
+                except ValidationError as exc:
+                    self.add_error(name, exc)
+            if len(instants) < 2:
+                continue
+            window = Window(start=instants[names[1]], end=instants[names[2]])
             problems = window_errors(start=window.start, end=window.end)
             for message in problems["start"]:
                 self.add_error(names[0], message)
@@ -282,7 +292,7 @@ class RequestForm(AccessibleForm):
             (
                 _("Preferred dates and times"),
                 [
-                    (label, time_span(window.start, window.end))
+                    (label, _window_answer(window))
                     for label, window in zip(self.REVIEW_WINDOW_LABELS, data["windows"], strict=False)
                 ],
             ),
@@ -315,6 +325,14 @@ class RequestForm(AccessibleForm):
         """The cleaned values that become the request's own fields."""
         excluded = {"website", "windows"} | {name for name in self.cleaned_data if name.startswith("window_")}
         return {name: value for name, value in self.cleaned_data.items() if name not in excluded}
+
+
+def _window_answer(window: Window) -> str:
+    """A window as the summary shows it; in the hour that happens twice, with the rule that reads it."""
+    when = time_span(window.start, window.end)
+    if happens_twice(window.start) or happens_twice(window.end):
+        return f"{when}\n{AMBIGUOUS_RULE}"
+    return when
 
 
 def _as_posted(value) -> str:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from common.dates import day
 from common.languages import is_public_language, public_language_codes
 from common.links import token_new
+from common.times import MSG_DATE_RANGE, elapsed, instant_in_range
 from common.validators import phone_normalize, zip_code_validate
 from outreach.enums import Format, RequestStatus
 from outreach.models import (
@@ -50,6 +51,8 @@ _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 @dataclass(frozen=True)
 class Window:
+    """A preferred window: two aware instants (compare and measure them with ``common.times``)."""
+
     start: datetime
     end: datetime
 
@@ -66,17 +69,23 @@ def window_too_soon_message(*, now: datetime | None = None) -> str:
 
 
 def window_errors(*, start: datetime, end: datetime, now: datetime | None = None) -> dict[str, list[str]]:
-    """The problems with one preferred window, as messages for the requester.
+    """The problems with one preferred window (two aware instants), as messages for the requester.
 
-    Keyed by the part at fault: "start" (too soon) or "end" (before the start, too long).
+    Keyed by the part at fault: "start" (out of range, too soon) or "end" (out of range, before the
+    start, too long). Lead time and length are real elapsed time (see ``common.times``).
     """
     now = now or timezone.now()
     errors: dict[str, list[str]] = {"start": [], "end": []}
-    if start < now + timedelta(days=settings.REQUEST_LEAD_DAYS):
+    for part, moment in (("start", start), ("end", end)):
+        if not instant_in_range(moment):
+            errors[part].append(str(MSG_DATE_RANGE))
+    if errors["start"] or errors["end"]:
+        return errors
+    if elapsed(now, start) < timedelta(days=settings.REQUEST_LEAD_DAYS):
         errors["start"].append(window_too_soon_message(now=now))
-    if end <= start:
+    if elapsed(start, end) <= timedelta(0):
         errors["end"].append(str(MSG_WINDOW_END_BEFORE_START))
-    elif end - start > timedelta(hours=settings.REQUEST_WINDOW_MAX_HOURS):
+    elif elapsed(start, end) > timedelta(hours=settings.REQUEST_WINDOW_MAX_HOURS):
         errors["end"].append(MSG_WINDOW_TOO_LONG % {"hours": settings.REQUEST_WINDOW_MAX_HOURS})
     return errors
 
@@ -86,7 +95,9 @@ def request_errors(*, presentation: Presentation, windows: list[Window], fields:
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message) -> None:
-        errors.setdefault(field, []).append(str(message))
+        messages = errors.setdefault(field, [])
+        if str(message) not in messages:
+            messages.append(str(message))
 
     if not presentation.is_active:
         add("presentation", MSG_PRESENTATION_INACTIVE)

@@ -1,18 +1,14 @@
 """Serializer fields that apply the web forms' input rules, for the API's serializers."""
 
 import re
-from datetime import UTC, datetime
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from common.times import API_DESCRIPTION, instant
 from common.validators import text_clean
 
-# Datetimes outside this range are refused at the door: no presentation, window or blackout is
-# that far away, and date arithmetic (travel buffers, month boundaries) stays far from its limits.
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-LATEST = datetime(2200, 1, 1, tzinfo=UTC)
-MSG_DATETIME_RANGE = _("Give a date between the years 2000 and 2199.")
 MSG_SLUG_INVALID = _("Enter a valid identifier (letters, digits, hyphens and underscores).")
 MAX_ID = 2**63 - 1  # the largest id a database row can have (a signed 64-bit integer)
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
@@ -73,13 +69,19 @@ class CleanCharField(StrictCharField):
 
 
 class BoundedDateTimeField(serializers.DateTimeField):
-    """An ISO 8601 datetime between 2000 and 2199; without an offset it is read in the site's time zone."""
+    """An ISO 8601 datetime read by ``common.times.instant`` (its rules are the field's description):
+    a date outside 2000-2199 or a local time the clocks skip is a 400 naming the field."""
 
-    def to_internal_value(self, value):
-        moment = super().to_internal_value(value)
-        if not EARLIEST <= moment < LATEST:
-            raise serializers.ValidationError(str(MSG_DATETIME_RANGE))
-        return moment
+    def __init__(self, **kwargs):
+        given = kwargs.get("help_text")
+        kwargs["help_text"] = f"{given} {API_DESCRIPTION}" if given else API_DESCRIPTION
+        super().__init__(**kwargs)
+
+    def enforce_timezone(self, value):
+        try:
+            return instant(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
 
 
 class CatalogSlugField(serializers.SlugRelatedField):

@@ -6,13 +6,16 @@ from datetime import timedelta
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.dateparse import parse_datetime
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from common.api.defaults import StrictQueryForm
-from common.api.fields import EARLIEST, LATEST, MAX_ID, MSG_DATETIME_RANGE
+from common.api.fields import MAX_ID
+from common.times import API_DESCRIPTION, instant
 from outreach.enums import COUNTY_CHOICES, Format, RequestStatus
 from outreach.models import PresentationRequest
 from scheduling.models import Blackout, Booking, Notification, NotificationKind, NotificationStatus, Presenter
@@ -49,18 +52,26 @@ class StrictBooleanFilter(django_filters.Filter):
 
 
 class BoundedIsoDateTimeField(IsoDateTimeField):
-    def clean(self, value):
-        moment = super().clean(value)
-        if moment is not None and not EARLIEST <= moment < LATEST:
-            raise forms.ValidationError(str(MSG_DATETIME_RANGE), code="range")
-        return moment
+    """An ISO 8601 datetime read by ``common.times.instant``: out-of-range years and skipped local
+    times are a 400 naming the parameter."""
+
+    def strptime(self, value, format):
+        if format != self.ISO_8601:
+            return super().strptime(value, format)
+        parsed = parse_datetime(force_str(value))
+        if parsed is None:
+            raise ValueError(value)
+        return instant(parsed)
 
 
 @extend_schema_field(OpenApiTypes.DATETIME)
 class MomentFilter(django_filters.IsoDateTimeFilter):
-    """An ISO 8601 datetime between 2000 and 2199 (without an offset: America/Chicago)."""
-
     field_class = BoundedIsoDateTimeField
+
+    def __init__(self, *args, **kwargs):
+        given = kwargs.get("help_text")
+        kwargs["help_text"] = f"{given} {API_DESCRIPTION}" if given else API_DESCRIPTION
+        super().__init__(*args, **kwargs)
 
 
 def _search(queryset, fields: tuple[str, ...], value: str):

@@ -9,19 +9,15 @@ from datetime import datetime, timedelta
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import AccessibleForm, CleanCharField
+from common.forms import AccessibleForm, BoundedDateField, CleanCharField
+from common.times import AMBIGUOUS_RULE, elapsed, local_instant, program_zone
 from outreach.enums import Format
 from outreach.models import PresentationRequest
-from scheduling.forms.fields import (
-    BoundedDateField,
-    PresenterChoiceField,
-    PresenterMultipleChoiceField,
-    site_timezone,
-    window_label,
-)
+from scheduling.forms.fields import PresenterChoiceField, PresenterMultipleChoiceField, window_label
 from scheduling.models import Booking, Presenter
 from scheduling.services.review import (
     MSG_ATTENDANCE,
@@ -63,7 +59,10 @@ def _time_fields(form: forms.Form, prefix: str = "", *, required: bool = False) 
         widget=forms.DateInput(attrs={"type": "date", **hint}, format="%Y-%m-%d"),
     )
     form.fields[f"{prefix}start_time"] = forms.TimeField(
-        label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time", **hint}, format="%H:%M")
+        label=_("From"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time", **hint}, format="%H:%M"),
+        help_text=AMBIGUOUS_RULE if not prefix or prefix.startswith("time_1") else "",
     )
     form.fields[f"{prefix}end_time"] = forms.TimeField(
         label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time", **hint}, format="%H:%M")
@@ -71,12 +70,13 @@ def _time_fields(form: forms.Form, prefix: str = "", *, required: bool = False) 
 
 
 def _time_initial(start: datetime, end: datetime, prefix: str = "") -> dict:
-    start, end = timezone.localtime(start, site_timezone()), timezone.localtime(end, site_timezone())
+    start, end = timezone.localtime(start, program_zone()), timezone.localtime(end, program_zone())
     return {f"{prefix}date": start.date(), f"{prefix}start_time": start.time(), f"{prefix}end_time": end.time()}
 
 
 def _clean_time(form: forms.Form, prefix: str = "", *, required: bool = True) -> tuple[datetime, datetime] | None:
-    """The aware (start, end) from the three inputs, or None after adding the errors found."""
+    """The (start, end) instants from the three inputs (read with ``common.times``), or None after
+    adding the errors found next to the inputs."""
     names = (f"{prefix}date", f"{prefix}start_time", f"{prefix}end_time")
     if any(name in form.errors for name in names):
         return None
@@ -87,13 +87,20 @@ def _clean_time(form: forms.Form, prefix: str = "", *, required: bool = True) ->
         missing = next(name for name, value in zip(names, (day, start, end), strict=True) if value is None)
         form.add_error(missing, MSG_TIME_INCOMPLETE)
         return None
-    tz = site_timezone()
-    start_at, end_at = datetime.combine(day, start, tzinfo=tz), datetime.combine(day, end, tzinfo=tz)
+    instants = []
+    for name, at in ((names[1], start), (names[2], end)):
+        try:
+            instants.append(local_instant(day, at))
+        except ValidationError as exc:
+            form.add_error(name, exc)
+    if len(instants) < 2:
+        return None
+    start_at, end_at = instants
     ok = True
-    if end_at <= start_at:
+    if elapsed(start_at, end_at) <= timedelta(0):
         form.add_error(names[2], MSG_END_BEFORE_START)
         ok = False
-    elif end_at - start_at > timedelta(hours=settings.REQUEST_WINDOW_MAX_HOURS):
+    elif elapsed(start_at, end_at) > timedelta(hours=settings.REQUEST_WINDOW_MAX_HOURS):
         form.add_error(names[2], MSG_TOO_LONG % {"hours": settings.REQUEST_WINDOW_MAX_HOURS})
         ok = False
     if start_at <= timezone.now():

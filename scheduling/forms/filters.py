@@ -3,12 +3,13 @@
 from datetime import date, datetime, time, timedelta
 
 from django import forms
-from django.utils import timezone
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import BoundedDateField
+from common.times import instant, program_zone
 from outreach.enums import COUNTY_CHOICES, RequestStatus
 from outreach.models import Audience, Presentation
-from scheduling.forms.fields import BoundedDateField, site_timezone
 
 MSG_DATE_RANGE = _("The end of the range must be on or after its start.")
 
@@ -48,21 +49,22 @@ class QueueFilterForm(forms.Form):
         self.is_valid()
         data = self.cleaned_data
         status = data.get("status")
-        tz = site_timezone()
         date_from, date_to = data.get("date_from"), data.get("date_to")
+        zone = program_zone()
         return {
             "status": None if status == ANY_STATUS else (status or RequestStatus.SUBMITTED),
             "presentation_id": data["presentation"].pk if data.get("presentation") else None,
             "county": data.get("county") or None,
             "audience_id": data["audience"].pk if data.get("audience") else None,
-            "date_from": datetime.combine(date_from, time.min, tzinfo=tz) if date_from else None,
-            "date_to": datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz) if date_to else None,
+            "date_from": datetime.combine(date_from, time.min, tzinfo=zone) if date_from else None,
+            "date_to": datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=zone) if date_to else None,
         }
 
 
 def parse_calendar_bound(value: str | None) -> datetime | None:
     """A FullCalendar range bound (ISO 8601 date or date-time, with or without offset) as an aware
-    datetime, or None when it cannot be read. A "+" decoded from the query string as a space is restored."""
+    datetime, or None when it cannot be read or lies outside the years people may enter. A "+" decoded
+    from the query string as a space is restored."""
     if not value or len(value) > 40:
         return None
     value = value.strip().replace(" ", "+")
@@ -71,8 +73,6 @@ def parse_calendar_bound(value: str | None) -> datetime | None:
             parsed = datetime.combine(date.fromisoformat(value), time.min)
         else:
             parsed = datetime.fromisoformat(value)
-    except ValueError:
+        return instant(parsed)
+    except (ValueError, ValidationError):
         return None
-    if timezone.is_naive(parsed):
-        parsed = parsed.replace(tzinfo=site_timezone())
-    return parsed

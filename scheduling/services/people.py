@@ -5,12 +5,13 @@ and raises ValidationError keyed by field; nothing is saved then.
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from common.times import MSG_DATE_RANGE, elapsed, instant_in_range
 from common.versions import SCHEDULE, version_bump
 from outreach.models import Language, Presentation
 from scheduling.models import Blackout, Presenter
@@ -84,7 +85,16 @@ def presenter_deactivate(*, presenter: Presenter) -> Presenter:
 
 
 def _check_blackout(blackout: Blackout) -> None:
-    if blackout.start is not None and blackout.end is not None and blackout.end <= blackout.start:
+    """Both ends within the allowed years, the end after the start (in real time), then the row's rules."""
+    moments = {"start": blackout.start, "end": blackout.end}
+    out_of_range = {
+        key: [str(MSG_DATE_RANGE)]
+        for key, moment in moments.items()
+        if isinstance(moment, datetime) and not instant_in_range(moment)
+    }
+    if out_of_range:
+        raise ValidationError(out_of_range)
+    if None not in moments.values() and elapsed(blackout.start, blackout.end) <= timedelta(0):
         raise ValidationError({"end": [str(MSG_END_BEFORE_START)]})
     blackout.full_clean()
 

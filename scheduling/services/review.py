@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from common.exceptions import DomainError
+from common.times import MSG_DATE_RANGE, elapsed, instant_in_range, utc
 from common.versions import SCHEDULE, version_bump
 from outreach.enums import Format, RequestStatus
 from outreach.models import PresentationRequest
@@ -94,6 +95,10 @@ class Plan:
     location: str = ""
     virtual_link: str = ""
 
+    def __post_init__(self):
+        # Instants in UTC, so that comparisons, lengths and travel buffers count real time.
+        self.start, self.end = utc(self.start), utc(self.end)
+
     @property
     def presenters(self) -> list[Presenter]:
         return [self.lead_presenter, *self.co_presenters]
@@ -142,9 +147,15 @@ def _record(
 
 
 def _check_time(start: datetime, end: datetime, errors: dict) -> None:
-    if end <= start:
+    """End after start and the length limit, in real elapsed time; both within the allowed years."""
+    out_of_range = [key for key, moment in (("start", start), ("end", end)) if not instant_in_range(moment)]
+    for key in out_of_range:
+        errors.setdefault(key, []).append(str(MSG_DATE_RANGE))
+    if out_of_range:
+        return
+    if elapsed(start, end) <= timedelta(0):
         errors.setdefault("end", []).append(str(MSG_END_BEFORE_START))
-    elif end - start > timedelta(hours=settings.REQUEST_WINDOW_MAX_HOURS):
+    elif elapsed(start, end) > timedelta(hours=settings.REQUEST_WINDOW_MAX_HOURS):
         errors.setdefault("end", []).append(MSG_TOO_LONG % {"hours": settings.REQUEST_WINDOW_MAX_HOURS})
     if start <= timezone.now():
         errors.setdefault("start", []).append(str(MSG_IN_THE_PAST))

@@ -1,5 +1,7 @@
 """The staff API's presenters, presenter suggestions and blackout periods."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
@@ -11,6 +13,7 @@ from common.api.fields import (
     RowField,
     StrictEmailField,
 )
+from common.times import elapsed
 from common.validators import phone_normalize
 from outreach.models import Language, Presentation, PresentationRequest
 from scheduling.models import Blackout, Presenter
@@ -22,13 +25,13 @@ def presenter_field(**kwargs) -> RowField:
     return RowField(queryset=Presenter.objects.all(), **kwargs)
 
 
-# Refuses an ``end`` that is not after ``start`` (on a partial update, the row's own value counts).
+# Refuses an ``end`` that is not after ``start`` in real time (on a partial update, the row's own value counts).
 # A comment, not a docstring: a serializer's docstring becomes its description in the API docs.
 class EndAfterStartMixin:
     def validate(self, attrs):
         start = attrs.get("start", getattr(self.instance, "start", None))
         end = attrs.get("end", getattr(self.instance, "end", None))
-        if start is not None and end is not None and end <= start:
+        if start is not None and end is not None and elapsed(start, end) <= timedelta(0):
             raise serializers.ValidationError({"end": [str(MSG_END_BEFORE_START)]})
         return super().validate(attrs)
 

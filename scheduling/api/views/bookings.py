@@ -7,9 +7,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.api.errors import error_response
-from common.api.fields import EARLIEST, LATEST
 from common.api.generics import RowByIdMixin
 from common.api.schema import example
+from common.times import range_end, range_start
 from scheduling import selectors
 from scheduling.api import examples as ex
 from scheduling.api.filters import BookingFilter, NotificationFilter
@@ -31,7 +31,7 @@ class BookingListView(generics.ListAPIView):
     throttle_scope = "staff_bookings"
 
     def get_queryset(self):
-        return selectors.bookings_for_calendar(start=EARLIEST, end=LATEST)
+        return selectors.bookings_for_calendar(start=range_start(), end=range_end())
 
 
 @extend_schema(
