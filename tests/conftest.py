@@ -65,6 +65,17 @@ def _clear_cache():
 
 
 @pytest.fixture
+def clock(monkeypatch):
+    """``clock(moment)``: from then on the application's clock (``django.utils.timezone.now``) reads
+    ``moment``, so that tests about fixed dates (the clock changes of 2027 and 2028) keep their lead time."""
+
+    def set_to(moment) -> None:
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return set_to
+
+
+@pytest.fixture
 def redis_url() -> str:
     return os.environ["REDIS_URL"]
 
