@@ -55,12 +55,15 @@ class BoundedIsoDateTimeField(IsoDateTimeField):
     """An ISO 8601 datetime read by ``common.times.instant``: out-of-range years and skipped local
     times are a 400 naming the parameter."""
 
-    def strptime(self, value, format):
-        if format != self.ISO_8601:
-            return super().strptime(value, format)
-        parsed = parse_datetime(force_str(value))
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            parsed = parse_datetime(force_str(value).strip())
+        except ValueError:
+            parsed = None
         if parsed is None:
-            raise ValueError(value)
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return instant(parsed)
 
 
