@@ -272,16 +272,19 @@ def test_sequence_rises_and_uid_stays_across_the_lifecycle(request_obj, alex, st
 
 
 @pytest.mark.parametrize(
-    "local_start",
+    ("local_start", "lasts"),
     [
-        datetime(2027, 7, 15, 9, 30, tzinfo=CENTRAL),  # summer (CDT, UTC-5)
-        datetime(2027, 1, 20, 9, 30, tzinfo=CENTRAL),  # winter (CST, UTC-6)
-        datetime(2027, 3, 14, 9, 30, tzinfo=CENTRAL),  # the day daylight saving time starts
-        datetime(2027, 11, 7, 9, 30, tzinfo=CENTRAL),  # the day it ends
-        datetime(2027, 11, 7, 0, 30, tzinfo=CENTRAL),  # a talk across the repeated hour (0:30-2:00 CDT->CST)
+        (datetime(2027, 7, 15, 9, 30, tzinfo=CENTRAL), timedelta(minutes=90)),  # summer (CDT, UTC-5)
+        (datetime(2027, 1, 20, 9, 30, tzinfo=CENTRAL), timedelta(minutes=90)),  # winter (CST, UTC-6)
+        (datetime(2027, 3, 14, 9, 30, tzinfo=CENTRAL), timedelta(minutes=90)),  # the day daylight saving time starts
+        (datetime(2027, 11, 7, 9, 30, tzinfo=CENTRAL), timedelta(minutes=90)),  # the day it ends
+        # A talk across the repeated hour: 0:30 AM daylight time until 2:00 AM standard time lasts 2.5 hours.
+        (datetime(2027, 11, 7, 0, 30, tzinfo=CENTRAL), timedelta(minutes=150)),
     ],
 )
-def test_invite_times_read_the_same_by_two_independent_parsers(request_obj, alex, staff, run_on_commit, local_start):
+def test_invite_times_read_the_same_by_two_independent_parsers(
+    request_obj, alex, staff, run_on_commit, local_start, lasts
+):
     booking = run_on_commit(
         lambda: review.request_approve(request=request_obj, by=staff, plan=plan([alex], local_start))
     )
@@ -294,7 +297,7 @@ def test_invite_times_read_the_same_by_two_independent_parsers(request_obj, alex
     assert (by_icalendar.decoded("DTSTART"), by_icalendar.decoded("DTEND")) == expected
     assert (by_vobject.dtstart.value, by_vobject.dtend.value) == expected
     assert by_vobject.dtstart.value.utcoffset() == timedelta(0)
-    assert booking.end - booking.start == timedelta(minutes=90)
+    assert booking.end - booking.start == lasts
 
 
 def test_injected_text_stays_inside_its_property(alex, staff, run_on_commit):
