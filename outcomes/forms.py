@@ -5,7 +5,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import AccessibleForm, CleanCharField
+from common.forms import AccessibleForm, BoundedDateField, CleanCharField
 from outcomes.models import ATTENDANCE_MAX, KnowsWhereToGetHelp, NextStep, WouldRequestAgain
 from outcomes.services import (
     EVALUATION_COMMENTS_MAX,
@@ -110,16 +110,10 @@ class SurveyForm(AccessibleForm):
 class ReportRangeForm(AccessibleForm):
     """The report's date range (both days included); empty means the default period."""
 
-    start = forms.DateField(
-        label=_("From"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": MSG_DATE_INVALID, "required": MSG_DATE_INVALID},
+    start = BoundedDateField(
+        label=_("From"), error_messages={"invalid": MSG_DATE_INVALID, "required": MSG_DATE_INVALID}
     )
-    end = forms.DateField(
-        label=_("Until"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": MSG_DATE_INVALID, "required": MSG_DATE_INVALID},
-    )
+    end = BoundedDateField(label=_("Until"), error_messages={"invalid": MSG_DATE_INVALID, "required": MSG_DATE_INVALID})
     contacts = forms.BooleanField(
         label=_("Include the requesters' contact details"),
         required=False,

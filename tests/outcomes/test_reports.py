@@ -26,6 +26,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from common.times import MSG_DATE_RANGE
 from outcomes.forms import MSG_DATE_INVALID, MSG_RANGE_ORDER
 from outcomes.management.commands.prepare_county_shapes import arcs_decode, path_data, ring_points
 from outcomes.models import HostEvaluation, SurveyResponse
@@ -398,6 +399,9 @@ def test_quarters_and_grant_years_follow_the_settings(settings):
         ({"start": "2026-01-01", "end": "yesterday"}, "end", MSG_DATE_INVALID),
         ({"start": "2026-03-31", "end": "2026-01-01"}, "end", MSG_RANGE_ORDER),
         ({"end": "2026-01-01"}, "start", MSG_DATE_INVALID),
+        ({"start": "9999-12-01", "end": "9999-12-31"}, "start", MSG_DATE_RANGE),
+        ({"start": "2026-01-01", "end": "9999-12-31"}, "end", MSG_DATE_RANGE),
+        ({"start": "1999-01-01", "end": "2026-01-01"}, "start", MSG_DATE_RANGE),
     ],
 )
 def test_bad_range_is_400_with_the_message_next_to_the_field(staff_client, query, field, message):
