@@ -7,8 +7,7 @@ range) are the service's, and its errors come back next to the fields with ``add
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import AccessibleForm, CleanCharField
-from scheduling.forms.fields import BoundedDateField
+from common.forms import AccessibleForm, BoundedDateField, CleanCharField
 from scheduling.models import Presenter, Weekday
 
 MSG_HOURS_MISSING = _("Give the time you start and the time you finish, or untick the day.")
