@@ -106,7 +106,7 @@ def test_models_and_migrations_agree():
 
 # --- The layout: imports run one way ------------------------------------------------------------
 
-APPS = ("common", "config", "outreach", "scheduling", "calendars", "outcomes")
+APPS = ("common", "config", "accounts", "outreach", "scheduling", "calendars", "outcomes")
 
 
 def _project_modules() -> dict[str, Path]:

@@ -5,6 +5,7 @@ defaults here are the embedded ones a newcomer gets with ``make run``: SQLite, n
 Celery tasks run in-process and email written to ``var/mail/``.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -39,7 +40,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_ratelimit",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "common",
+    "accounts",
     "outreach",
     "scheduling",
     "calendars",
@@ -57,10 +62,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session gave a two-factor code (django-otp).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     # Cache-Control: no-store on everything answered to a signed-in person.
     "common.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: refuses sign-in attempts while an account or an address is locked out.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -126,6 +136,26 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "presenter:home"
+
+# --- Signing in: lockout, two-factor, password reset ------------------------------------
+# django-axes (https://django-axes.readthedocs.io/) counts failed sign-ins at /accounts/login/ and
+# /admin/login/ per account name and per client address; either reaching the limit pauses signing
+# in for that name, or from that address, for the cool-off time. Unknown names count the same way,
+# and the page says the same thing, so it does not tell whether an account exists. Staff lift a
+# pause in the admin (Axes, access attempts).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Two-factor sign-in with an authenticator app (TOTP, django-otp: https://django-otp-official.readthedocs.io/):
+# anyone who signs in may turn it on at /accounts/two-factor/; with this on, staff must.
+TWO_FACTOR_REQUIRED_FOR_STAFF = env.bool("TWO_FACTOR_REQUIRED_FOR_STAFF", default=False)
+OTP_TOTP_ISSUER = env("PROGRAM_NAME", default="Outreach Scheduler")
+# Password reset requests (django-ratelimit rates): per client address, and emails per account address.
+PASSWORD_RESET_RATE_LIMIT = env("PASSWORD_RESET_RATE_LIMIT", default="5/h")
+PASSWORD_RESET_EMAIL_RATE_LIMIT = env("PASSWORD_RESET_EMAIL_RATE_LIMIT", default="3/d")
 
 # --- Time and language -----------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/topics/i18n/translation/ ; the catalogs are in locale/
