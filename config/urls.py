@@ -21,3 +21,5 @@ urlpatterns = [
     path("", include("calendars.urls")),  # /calendar/*.ics, /events/, /staff/feeds/
     path("", include("outreach.urls")),
 ]
+
+handler404 = "common.views.page_not_found"
