@@ -31,6 +31,7 @@ from scheduling.models import (
     WeeklyHours,
 )
 from scheduling.services.notify import MSG_NOT_FAILED, NotificationNotFailed, notification_resend
+from scheduling.services.people import BLACKOUT_FIELDS, blackout_create, blackout_update
 
 
 def staff_page_link(request_obj) -> str:
@@ -96,6 +97,14 @@ class BlackoutAdmin(admin.ModelAdmin):
     list_select_related = ["presenter"]
     autocomplete_fields = ["presenter"]
     date_hierarchy = "start"
+
+    def save_model(self, request: HttpRequest, obj: Blackout, form, change: bool) -> None:
+        """Save through the service, and warn about each scheduled booking the period overlaps."""
+        fields = {name: form.cleaned_data[name] for name in BLACKOUT_FIELDS}
+        saved = blackout_update(blackout=obj, **fields) if change else blackout_create(**fields)
+        obj.pk = saved.pk
+        for warning in saved.warnings:
+            self.message_user(request, warning, messages.WARNING)
 
 
 @admin.register(Booking)

@@ -76,7 +76,10 @@ def requests_for_queue(
             in_range &= Q(windows__start__lt=date_to)
             booked &= Q(booking__start__lt=date_to)
         requests = requests.filter(in_range | booked).distinct()
-    return requests.annotate(last_window_end=Max("windows__end")).order_by("submitted_at", "pk")
+    open_proposal = Proposal.objects.filter(request=OuterRef("pk"), state=ProposalState.OPEN)
+    return requests.annotate(last_window_end=Max("windows__end"), has_open_proposal=Exists(open_proposal)).order_by(
+        "submitted_at", "pk"
+    )
 
 
 def request_for_staff(*, pk: int) -> PresentationRequest | None:

@@ -134,6 +134,16 @@ class PlanForm(ActionForm):
         error_messages={"invalid": MSG_VIRTUAL_LINK_INVALID},
     )
 
+    override_reason = CleanCharField(
+        label=_("Reason to assign anyway (optional)"),
+        max_length=500,
+        required=False,
+        help_text=_(
+            "Needed only when a presenter is not qualified for this presentation or does not speak the "
+            "request's language. Kept in the audit trail."
+        ),
+    )
+
     def __init__(self, *args, presenters: list[Presenter] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         qualified = Presenter.objects.filter(presentations=self.request_obj.presentation_id)
@@ -157,6 +167,7 @@ class PlanForm(ActionForm):
             "format": self.booking.format if self.booking else self.request_obj.format,
             "location": data.get("location", ""),
             "virtual_link": data.get("virtual_link", ""),
+            "override_reason": data.get("override_reason", ""),
         }
 
     def default_location(self) -> str:

@@ -200,6 +200,8 @@ class ProposedTime(models.Model):
     position = models.PositiveSmallIntegerField()
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
+    # The time the requester chose, when they accepted the proposal.
+    accepted = models.BooleanField(_("accepted"), default=False)
 
     class Meta:
         ordering = ["proposal", "position"]

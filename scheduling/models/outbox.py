@@ -42,6 +42,7 @@ class NotificationKind(models.TextChoices):
     STAFF_NEW_REQUEST = "staff_new_request", _("New request (staff)")
     PROPOSAL = "proposal", _("Times proposed (requester)")
     STAFF_PROPOSAL_DECLINED = "staff_proposal_declined", _("Proposed times declined (staff)")
+    STAFF_PROPOSAL_ACCEPTED = "staff_proposal_accepted", _("Proposed time accepted (staff)")
     BOOKING_CONFIRMED = "booking_confirmed", _("Confirmation with invite (requester)")
     PRESENTER_ASSIGNED = "presenter_assigned", _("Assignment with invite (presenter)")
     BOOKING_UPDATED = "booking_updated", _("Update with invite (requester)")

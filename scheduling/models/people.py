@@ -109,6 +109,9 @@ class Blackout(models.Model):
     end = models.DateTimeField(_("until"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
+    # Set by the service that saves the row: the scheduled bookings it overlaps, as messages for staff.
+    warnings: tuple[str, ...] | list[str] = ()
+
     class Meta:
         ordering = ["start"]
         verbose_name = _("blackout period")

@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from common.exceptions import DomainError
-from outreach.enums import Format
+from outreach.enums import Format, RequestStatus
 from outreach.models import PresentationRequest
 from scheduling.models import Blackout, Booking, BusyInterval, Presenter, WeeklyHours
 from scheduling.models.bookings import BusyKind
@@ -30,6 +30,14 @@ MSG_CONFLICT_TRAVEL = _(
 )
 MSG_BLACKOUT = _("%(presenter)s is unavailable from %(start)s to %(end)s%(reason)s.")
 MSG_CLOSURE = _("The program is closed from %(start)s to %(end)s%(reason)s.")
+MSG_NOT_QUALIFIED = _("%(presenter)s is not qualified to give this presentation.")
+MSG_LANGUAGE_NOT_SPOKEN = _(
+    "%(presenter)s does not speak %(language)s, the language this presentation is requested in."
+)
+MSG_BLACKOUT_OVER_BOOKING = _(
+    "This overlaps %(reference)s (%(title)s, %(organization)s) on %(when)s, presented by %(presenters)s: "
+    "reschedule or cancel it."
+)
 
 
 class BookingConflict(DomainError):
@@ -127,6 +135,42 @@ def booking_conflicts(
         }
         messages.append((MSG_CLOSURE if blackout.is_closure else MSG_BLACKOUT) % values)
     return messages
+
+
+def presenter_fit_problems(*, request: PresentationRequest, presenter: Presenter) -> list[str]:
+    """What makes a presenter a poor fit for the request: not qualified for its presentation, or
+    not speaking the language it is requested in (the test suggestions use)."""
+    values = {"presenter": presenter.name, "language": request.language.name}
+    problems = []
+    if not presenter.presentations.filter(pk=request.presentation_id).exists():
+        problems.append(MSG_NOT_QUALIFIED % values)
+    if not presenter.languages.filter(pk=request.language_id).exists():
+        problems.append(MSG_LANGUAGE_NOT_SPOKEN % values)
+    return problems
+
+
+def blackout_booking_overlaps(*, presenter: Presenter | None, start: datetime, end: datetime) -> list[str]:
+    """Messages naming each scheduled booking a blackout (or, without a presenter, a closure) overlaps."""
+    rows = BusyInterval.objects.filter(kind=BusyKind.PRESENTING, start__lt=end, end__gt=start)
+    if presenter is not None:
+        rows = rows.filter(presenter=presenter)
+    bookings = (
+        Booking.objects.filter(pk__in=rows.values("booking_id"), request__status=RequestStatus.SCHEDULED)
+        .select_related("request__presentation", "lead_presenter")
+        .prefetch_related("co_presenters")
+        .order_by("start", "pk")
+    )
+    return [
+        MSG_BLACKOUT_OVER_BOOKING
+        % {
+            "reference": booking.request.reference,
+            "title": booking.request.presentation.title,
+            "organization": booking.request.organization_name,
+            "when": _when(booking.start, booking.end),
+            "presenters": ", ".join(p.name for p in booking.presenters()),
+        }
+        for booking in bookings
+    ]
 
 
 class Reason(StrEnum):

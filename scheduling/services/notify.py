@@ -47,6 +47,7 @@ SUBJECTS = {
     Kind.STAFF_NEW_REQUEST: _("New request %(reference)s: %(title)s for %(organization)s"),
     Kind.PROPOSAL: _("Other times proposed for your request %(reference)s"),
     Kind.STAFF_PROPOSAL_DECLINED: _("%(reference)s: the requester declined the proposed times"),
+    Kind.STAFF_PROPOSAL_ACCEPTED: _("%(reference)s: the requester accepted %(date)s (%(organization)s)"),
     Kind.BOOKING_CONFIRMED: _("Confirmed: %(title)s on %(date)s"),
     Kind.PRESENTER_ASSIGNED: _("You are presenting: %(title)s on %(date)s (%(organization)s)"),
     Kind.BOOKING_UPDATED: _("Updated: %(title)s, now on %(date)s"),
@@ -333,6 +334,18 @@ def proposal_declined_notify(*, proposal: Proposal) -> None:
     )
 
 
+def proposal_accepted_notify(*, proposal: Proposal, booking: Booking) -> None:
+    """Tell the staff inbox which proposed time the requester chose (the booking is made at it)."""
+    notification_queue(
+        request=proposal.request,
+        kind=Kind.STAFF_PROPOSAL_ACCEPTED,
+        recipient=settings.STAFF_NOTIFICATION_EMAIL,
+        booking=booking,
+        sequence=proposal.pk,
+        context={"proposal": proposal},
+    )
+
+
 def booking_scheduled_notify(*, booking: Booking) -> None:
     """Confirmation to the requester and assignment to each presenter, each with a REQUEST invite."""
     seq = booking.sequence
@@ -340,11 +353,13 @@ def booking_scheduled_notify(*, booking: Booking) -> None:
     _to_presenters(booking, Kind.PRESENTER_ASSIGNED, booking.presenters(), REQUEST)
 
 
-def booking_changed_notify(*, booking: Booking, removed: list[Presenter]) -> None:
-    """Update (REQUEST, new SEQUENCE) to the requester and current presenters; CANCEL to a removed one."""
+def booking_changed_notify(*, booking: Booking, added: list[Presenter], removed: list[Presenter]) -> None:
+    """Update (REQUEST, new SEQUENCE) to the requester and the presenters who stay; an assignment
+    (REQUEST) to one added; CANCEL to one removed."""
     seq = booking.sequence
     _to_requester(booking.request, Kind.BOOKING_UPDATED, booking=booking, sequence=seq, invite_method=REQUEST)
-    _to_presenters(booking, Kind.PRESENTER_UPDATED, booking.presenters(), REQUEST)
+    _to_presenters(booking, Kind.PRESENTER_UPDATED, [p for p in booking.presenters() if p not in added], REQUEST)
+    _to_presenters(booking, Kind.PRESENTER_ASSIGNED, [p for p in booking.presenters() if p in added], REQUEST)
     for presenter in removed:
         _to_presenters(booking, Kind.PRESENTER_REMOVED, [presenter], CANCEL, invite_presenters=[presenter])
 

@@ -15,6 +15,7 @@ from common.times import MSG_DATE_RANGE, elapsed, instant_in_range
 from common.versions import SCHEDULE, version_bump
 from outreach.models import Language, Presentation
 from scheduling.models import Blackout, Presenter
+from scheduling.services.availability import blackout_booking_overlaps
 from scheduling.services.review import MSG_END_BEFORE_START
 
 PRESENTER_FIELDS = ("name", "email", "phone", "user")
@@ -99,24 +100,32 @@ def _check_blackout(blackout: Blackout) -> None:
     blackout.full_clean()
 
 
+def _save_blackout(blackout: Blackout) -> Blackout:
+    _check_blackout(blackout)
+    blackout.save()
+    blackout.warnings = blackout_booking_overlaps(presenter=blackout.presenter, start=blackout.start, end=blackout.end)
+    return blackout
+
+
 @transaction.atomic
 def blackout_create(
     *, start: datetime, end: datetime, presenter: Presenter | None = None, reason: str = ""
 ) -> Blackout:
-    """Time a presenter is away or, without a presenter, a closure of the whole program."""
-    blackout = Blackout(presenter=presenter, start=start, end=end, reason=reason)
-    _check_blackout(blackout)
-    blackout.save()
-    return blackout
+    """Time a presenter is away or, without a presenter, a closure of the whole program.
+
+    Saved even when it overlaps scheduled bookings (the time off is a fact); ``blackout.warnings``
+    then names each of them, for staff to reschedule or cancel.
+    """
+    return _save_blackout(Blackout(presenter=presenter, start=start, end=end, reason=reason))
 
 
 @transaction.atomic
 def blackout_update(*, blackout: Blackout, **changes) -> Blackout:
-    """Change a blackout period or closure; only the keyword arguments given change."""
-    blackout = _locked_with(blackout, changes, BLACKOUT_FIELDS)
-    _check_blackout(blackout)
-    blackout.save()
-    return blackout
+    """Change a blackout period or closure; only the keyword arguments given change.
+
+    ``blackout.warnings`` names the scheduled bookings it now overlaps, as for ``blackout_create``.
+    """
+    return _save_blackout(_locked_with(blackout, changes, BLACKOUT_FIELDS))
 
 
 @transaction.atomic

@@ -19,10 +19,11 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from common.dates import time_span
 from common.exceptions import DomainError
 from common.times import MSG_DATE_RANGE, elapsed, instant_in_range, utc
 from common.versions import SCHEDULE, version_bump
@@ -32,7 +33,13 @@ from scheduling.models import Booking, BusyInterval, Presenter, Proposal, Propos
 from scheduling.selectors import requests_due_to_expire
 from scheduling.services import notify
 from scheduling.services.audit import audit_record
-from scheduling.services.availability import BookingConflict, booking_conflicts, busy_spans
+from scheduling.services.availability import (
+    MSG_NOT_QUALIFIED,
+    BookingConflict,
+    booking_conflicts,
+    busy_spans,
+    presenter_fit_problems,
+)
 
 # Translators: %(status)s is the request's status in lower case ("scheduled"), %(action)s one of the
 # past participles below ("approved", "withdrawn"); both describe the request.
@@ -41,7 +48,10 @@ MSG_REASON_REQUIRED = _("Give a reason; the requester will see it.")
 MSG_END_BEFORE_START = _("The end must be after the start.")
 MSG_TOO_LONG = _("A presentation can last at most %(hours)d hours.")
 MSG_IN_THE_PAST = _("Choose a time in the future.")
-MSG_PRESENTER_NOT_QUALIFIED = _("%(presenter)s is not qualified to give this presentation.")
+MSG_PRESENTER_NOT_QUALIFIED = MSG_NOT_QUALIFIED
+MSG_OVERRIDE_NEEDED = _("To assign them anyway, give the reason in “Reason to assign anyway”.")
+MSG_OVERRIDDEN = "Assigned anyway: %(problems)s Reason: %(reason)s"
+MSG_ACCEPTED_TIME = "Accepted proposed time %(position)d: %(when)s %(zone)s"
 MSG_PRESENTER_INACTIVE = _("%(presenter)s is not an active presenter.")
 MSG_PRESENTER_TWICE = _("A presenter can be assigned only once.")
 MSG_LOCATION_REQUIRED = _("Give the address where the presentation takes place.")
@@ -94,6 +104,8 @@ class Plan:
     format: str = Format.IN_PERSON
     location: str = ""
     virtual_link: str = ""
+    # Why staff assign a presenter who is not qualified or does not speak the request's language.
+    override_reason: str = ""
 
     def __post_init__(self):
         # Instants in UTC, so that comparisons, lengths and travel buffers count real time.
@@ -161,21 +173,49 @@ def _check_time(start: datetime, end: datetime, errors: dict) -> None:
         errors.setdefault("start", []).append(str(MSG_IN_THE_PAST))
 
 
-def _check_presenters(request: PresentationRequest, lead: Presenter, co: list[Presenter], errors: dict) -> None:
+def _check_presenters(
+    request: PresentationRequest, plan: Plan, errors: dict, *, fit_checked_before: set[int]
+) -> list[str]:
+    """Add the presenters' errors to ``errors``; return the poor fits that staff chose to override.
+
+    Every presenter should be qualified for the presentation and speak the request's language. An
+    unqualified lead is an error; any other poor fit is an error until ``plan.override_reason``
+    says why. Presenters in ``fit_checked_before`` (already on the booking) are not asked about again.
+    """
+    lead, co = plan.lead_presenter, plan.co_presenters
     everyone = [lead, *co]
     if len({p.pk for p in everyone}) != len(everyone):
         errors.setdefault("co_presenters", []).append(str(MSG_PRESENTER_TWICE))
+    problems: dict[str, list[str]] = {}
     for key, presenter in [("lead_presenter", lead)] + [("co_presenters", p) for p in co]:
         if not presenter.is_active:
             errors.setdefault(key, []).append(MSG_PRESENTER_INACTIVE % {"presenter": presenter.name})
-    if not lead.presentations.filter(pk=request.presentation_id).exists():
-        errors.setdefault("lead_presenter", []).append(MSG_PRESENTER_NOT_QUALIFIED % {"presenter": lead.name})
+        fit = presenter_fit_problems(request=request, presenter=presenter)
+        unqualified = MSG_PRESENTER_NOT_QUALIFIED % {"presenter": presenter.name}
+        if key == "lead_presenter" and unqualified in fit:
+            errors.setdefault(key, []).append(unqualified)
+            fit.remove(unqualified)
+        if fit and presenter.pk not in fit_checked_before:
+            problems.setdefault(key, []).extend(fit)
+    if problems and not plan.override_reason.strip():
+        for key, messages in problems.items():
+            errors.setdefault(key, []).extend([*messages, str(MSG_OVERRIDE_NEEDED)])
+        return []
+    return [message for messages in problems.values() for message in messages]
 
 
-def _validate_plan(request: PresentationRequest, plan: Plan, *, exclude_booking: Booking | None = None) -> None:
+def _validate_plan(
+    request: PresentationRequest,
+    plan: Plan,
+    *,
+    exclude_booking: Booking | None = None,
+    fit_checked_before: set[int] | None = None,
+) -> str:
+    """Raise ValidationError or BookingConflict if the plan breaks a rule; return the audit trail's
+    line about presenters assigned anyway ("" when none was)."""
     errors: dict[str, list[str]] = {}
     _check_time(plan.start, plan.end, errors)
-    _check_presenters(request, plan.lead_presenter, plan.co_presenters, errors)
+    overridden = _check_presenters(request, plan, errors, fit_checked_before=fit_checked_before or set())
     if plan.format == Format.IN_PERSON and not plan.location.strip():
         errors.setdefault("location", []).append(str(MSG_LOCATION_REQUIRED))
     if errors:
@@ -185,6 +225,14 @@ def _validate_plan(request: PresentationRequest, plan: Plan, *, exclude_booking:
     )
     if conflicts:
         raise BookingConflict(conflicts)
+    if not overridden:
+        return ""
+    return MSG_OVERRIDDEN % {"problems": " ".join(overridden), "reason": plan.override_reason.strip()}
+
+
+def _note(*lines: str) -> str:
+    """An audit note from the lines given, leaving out empty ones."""
+    return "\n".join(line.strip() for line in lines if line and line.strip())
 
 
 def _occupy(booking: Booking, presenters: list[Presenter]) -> None:
@@ -228,10 +276,10 @@ def _close_open_proposals(request: PresentationRequest, state: str) -> None:
 def request_approve(*, request: PresentationRequest, by: AbstractBaseUser, plan: Plan, note: str = "") -> Booking:
     """Schedule a submitted request at one of its windows or an agreed other time."""
     request = _locked(request, RequestStatus.SUBMITTED, action="approve")
-    _validate_plan(request, plan)
+    overridden = _validate_plan(request, plan)
     booking = _book(Booking(request=request), plan)
     _close_open_proposals(request, ProposalState.WITHDRAWN)
-    _record(request, action="approve", actor="staff", by=by, note=note, to=RequestStatus.SCHEDULED)
+    _record(request, action="approve", actor="staff", by=by, note=_note(note, overridden), to=RequestStatus.SCHEDULED)
     notify.booking_scheduled_notify(booking=booking)
     return booking
 
@@ -261,16 +309,30 @@ def request_propose(
     location: str = "",
     virtual_link: str = "",
     message: str = "",
+    override_reason: str = "",
 ) -> Proposal:
-    """Offer the requester one to three other times; replaces a proposal still open."""
+    """Offer the requester one to three other times; replaces a proposal still open.
+
+    ``override_reason`` says why presenters who are a poor fit (see ``Plan.override_reason``) are proposed anyway.
+    """
     request = _locked(request, RequestStatus.SUBMITTED, action="propose")
     co_presenters = co_presenters or []
     if not 1 <= len(times) <= 3:
         raise ValidationError({"times": [str(MSG_PROPOSAL_TIMES)]})
+    overridden = ""
     for start, end in times:
-        _validate_plan(
+        overridden = _validate_plan(
             request,
-            Plan(start, end, lead_presenter, co_presenters, request.format, location or "-", virtual_link),
+            Plan(
+                start,
+                end,
+                lead_presenter,
+                co_presenters,
+                request.format,
+                location or "-",
+                virtual_link,
+                override_reason,
+            ),
         )
     _close_open_proposals(request, ProposalState.WITHDRAWN)
     proposal = Proposal.objects.create(
@@ -286,7 +348,7 @@ def request_propose(
         ProposedTime(proposal=proposal, position=n, start=start, end=end)
         for n, (start, end) in enumerate(times, start=1)
     )
-    _record(request, action="propose", actor="staff", by=by, note=message)
+    _record(request, action="propose", actor="staff", by=by, note=_note(message, overridden))
     notify.proposal_notify(proposal=proposal)
     return proposal
 
@@ -316,15 +378,25 @@ def proposal_accept(*, request: PresentationRequest, proposed_time_id: int) -> B
         virtual_link=proposal.virtual_link,
     )
     try:
-        _validate_plan(request, plan)
+        # Staff weighed the presenters' fit when they proposed; the requester only picks the time.
+        _validate_plan(request, plan, fit_checked_before={p.pk for p in plan.presenters})
         booking = _book(Booking(request=request), plan)
     except BookingConflict:
         # The full message names another organization's booking: not for the requester's eyes.
         raise BookingConflict([str(MSG_TIME_NO_LONGER_FREE)]) from None
     proposal.state, proposal.responded_at = ProposalState.ACCEPTED, timezone.now()
     proposal.save(update_fields=["state", "responded_at"])
-    _record(request, action="accept_proposal", actor="requester", to=RequestStatus.SCHEDULED)
+    chosen.accepted = True
+    chosen.save(update_fields=["accepted"])
+    with translation.override(settings.STAFF_LANGUAGE):
+        note = MSG_ACCEPTED_TIME % {
+            "position": chosen.position,
+            "when": time_span(chosen.start, chosen.end),
+            "zone": timezone.localtime(chosen.start).tzname(),
+        }
+    _record(request, action="accept_proposal", actor="requester", note=note, to=RequestStatus.SCHEDULED)
     notify.booking_scheduled_notify(booking=booking)
+    notify.proposal_accepted_notify(proposal=proposal, booking=booking)
     return booking
 
 
@@ -381,11 +453,15 @@ def booking_reschedule(*, request: PresentationRequest, by: AbstractBaseUser, pl
     } == {p.pk for p in plan.co_presenters}
     if unchanged:
         raise ValidationError({"__all__": [str(MSG_NOTHING_CHANGED)]})
-    _validate_plan(request, plan, exclude_booking=booking)
+    overridden = _validate_plan(request, plan, exclude_booking=booking, fit_checked_before={p.pk for p in before})
     booking.sequence += 1
     _book(booking, plan)
-    _record(request, action="reschedule", actor="staff", by=by, note=note)
-    notify.booking_changed_notify(booking=booking, removed=[p for p in before if p not in set(plan.presenters)])
+    _record(request, action="reschedule", actor="staff", by=by, note=_note(note, overridden))
+    notify.booking_changed_notify(
+        booking=booking,
+        added=[p for p in plan.presenters if p not in before],
+        removed=[p for p in before if p not in set(plan.presenters)],
+    )
     return booking
 
 

@@ -123,6 +123,7 @@ def test_propose_then_requester_accepts_by_token(anonymous, staff, presentation,
     assert list(Notification.objects.filter(booking=booking).values_list("kind", "recipient")) == [
         ("booking_confirmed", "maria.lopez@example.edu"),
         ("presenter_assigned", "ana.ruiz@example.org"),
+        ("staff_proposal_accepted", "staff@outreach.test"),
     ]
 
 

@@ -41,7 +41,7 @@ class World:
     def approve(self, request):
         self.made += 1
         lead = PresenterFactory(presentations=[self.presentation])
-        co = PresenterFactory()
+        co = PresenterFactory(presentations=[self.presentation])
         start = days_ahead(10 + self.made, 10)
         start = start.replace(hour=10)
         request_approve(

@@ -313,8 +313,10 @@ def test_a_server_error_is_explained_in_the_visitors_language(client, monkeypatc
 
 def test_presenter_page_offers_the_survey_qr_code_in_each_language(client, translated_presentation, staff_user):
     presenter_user = type(staff_user).objects.create_user("pat", "pat@presenters.test", "pw")
-    presenter = PresenterFactory(name="Pat Presenter", user=presenter_user, presentations=[translated_presentation])
     spanish = translated_presentation.languages.get(code="es")
+    presenter = PresenterFactory(
+        name="Pat Presenter", user=presenter_user, presentations=[translated_presentation], languages=[spanish]
+    )
     request = PresentationRequestFactory(presentation=translated_presentation, language=spanish)
     start = days_ahead(30, 10)
     plan = review.Plan(start, start + timedelta(hours=1), presenter, [], Format.IN_PERSON, "Gym")

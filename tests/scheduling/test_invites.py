@@ -143,7 +143,7 @@ def test_reschedule_with_presenter_change_updates_current_and_cancels_removed(
     methods = {m.to[0]: (m.subject, invite_of(m)[0]) for m in mail.outbox}
     assert methods == {
         CONTACT: (f"Updated: {title}, now on {day}", "REQUEST"),
-        "jordan@presenters.test": (f"Updated: {title}, now on {day} (Northfield Community Church)", "REQUEST"),
+        "jordan@presenters.test": (f"You are presenting: {title} on {day} (Northfield Community Church)", "REQUEST"),
         "alex@presenters.test": (f"You are no longer presenting {title} on {day}", "CANCEL"),
     }
     _, removed_cal, _ = invite_of(to("alex@presenters.test"))

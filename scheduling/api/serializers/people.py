@@ -136,6 +136,17 @@ class BlackoutSerializer(serializers.ModelSerializer):
         fields = ["id", "presenter", "start", "end", "reason", "is_closure"]
 
 
+class BlackoutSavedSerializer(BlackoutSerializer):
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The scheduled bookings this period overlaps, each named: reschedule or cancel them.",
+    )
+
+    class Meta(BlackoutSerializer.Meta):
+        fields = [*BlackoutSerializer.Meta.fields, "warnings"]
+
+
 class BlackoutWriteSerializer(EndAfterStartMixin, serializers.Serializer):
     presenter = presenter_field(required=False, allow_null=True, help_text="Leave out or null for a closure.")
     start = BoundedDateTimeField()

@@ -143,6 +143,14 @@ class PlanSerializer(ActionSerializer):
     co_presenters = presenter_field(many=True, required=False, default=list)
     location = CleanCharField(max_length=300, required=False, allow_blank=True, help_text="Address and room.")
     virtual_link = StrictURLField(max_length=500, required=False, allow_blank=True, default="")
+    override_reason = CleanCharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why a presenter who is not qualified for the presentation or does not speak the request's "
+        "language is assigned anyway; without it such a presenter is refused (400). Kept in the audit trail.",
+    )
 
     @property
     def request_obj(self) -> PresentationRequest:
@@ -161,6 +169,7 @@ class PlanSerializer(ActionSerializer):
             format=booking.format if booking is not None else self.request_obj.format,
             location=data.get("location", self.default_location()),
             virtual_link=data["virtual_link"],
+            override_reason=data["override_reason"],
         )
 
 
@@ -208,6 +217,7 @@ class ProposeSerializer(PlanSerializer):
             "location": data.get("location", self.default_location()) if in_person else "",
             "virtual_link": data["virtual_link"],
             "message": data["message"],
+            "override_reason": data["override_reason"],
         }
 
 

@@ -139,6 +139,11 @@ class PresenterSuggestionsView(generics.ListAPIView):
 BLACKOUT_RESPONSE = OpenApiResponse(
     s.BlackoutSerializer, examples=[example("blackout", ex.BLACKOUT)], description="The blackout period."
 )
+BLACKOUT_SAVED = OpenApiResponse(
+    s.BlackoutSavedSerializer,
+    examples=[example("blackout", {**ex.BLACKOUT, "warnings": []})],
+    description="The blackout period, with the scheduled bookings it overlaps.",
+)
 
 
 class BlackoutMixin:
@@ -151,6 +156,13 @@ class BlackoutMixin:
         return selectors.blackouts_for_staff()
 
 
+class BlackoutWarningsMixin:
+    """The answer to a write also lists, under ``warnings``, the scheduled bookings the period overlaps."""
+
+    def answer(self, row) -> dict:
+        return {**super().answer(row), "warnings": [str(w) for w in row.warnings]}
+
+
 @extend_schema_view(
     get=extend_schema(
         tags=["staff: blackouts"],
@@ -161,15 +173,15 @@ class BlackoutMixin:
         tags=["staff: blackouts"],
         summary="Add a blackout period (a presenter's) or a closure (no presenter)",
         request=s.BlackoutWriteSerializer,
-        responses={201: s.BlackoutSerializer},
+        responses={201: s.BlackoutSavedSerializer},
         examples=[
             example("presenter away", ex.BLACKOUT_WRITE, request=True),
             example("program closure", ex.CLOSURE_WRITE, request=True),
-            example("created", ex.BLACKOUT, status_code=201),
+            example("created", {**ex.BLACKOUT, "warnings": []}, status_code=201),
         ],
     ),
 )
-class BlackoutListView(BlackoutMixin, ServiceWriteMixin, generics.ListCreateAPIView):
+class BlackoutListView(BlackoutMixin, BlackoutWarningsMixin, ServiceWriteMixin, generics.ListCreateAPIView):
     filterset_class = BlackoutFilter
 
     def perform_create(self, serializer):
@@ -182,21 +194,23 @@ class BlackoutListView(BlackoutMixin, ServiceWriteMixin, generics.ListCreateAPIV
         tags=["staff: blackouts"],
         summary="Replace a blackout period",
         request=s.BlackoutWriteSerializer,
-        responses={200: BLACKOUT_RESPONSE},
+        responses={200: BLACKOUT_SAVED},
         examples=[example("blackout", ex.BLACKOUT_WRITE, request=True)],
     ),
     patch=extend_schema(
         tags=["staff: blackouts"],
         summary="Change some of a blackout period",
         request=s.BlackoutWriteSerializer,
-        responses={200: BLACKOUT_RESPONSE},
+        responses={200: BLACKOUT_SAVED},
         examples=[example("longer", {"end": "2031-07-22T00:00:00"}, request=True)],
     ),
     delete=extend_schema(
         tags=["staff: blackouts"], summary="Remove a blackout period", responses={204: OpenApiResponse(None)}
     ),
 )
-class BlackoutDetailView(BlackoutMixin, ServiceWriteMixin, generics.RetrieveUpdateDestroyAPIView):
+class BlackoutDetailView(
+    BlackoutMixin, BlackoutWarningsMixin, ServiceWriteMixin, generics.RetrieveUpdateDestroyAPIView
+):
     def perform_update(self, serializer):
         return people.blackout_update(blackout=serializer.instance, **serializer.validated_data)
 
