@@ -21,7 +21,7 @@ MSG_NOTHING_HERE_HELP = _(
 MSG_NO_STATUS_PAGE = _("This link does not lead to a request. Check that you copied all of it.")
 MSG_LOST_STATUS_LINK = _(
     "The link to your request's status page is in the email we sent when you made the request, and in every "
-    "email about it since. If you cannot find it, reply to one of those emails and we will send it again."
+    "email about it since. Lost them all? Find my request, below, sends the link to your email address again."
 )
 MSG_NO_CALENDAR = _("There is no calendar at this address.")
 MSG_CALENDAR_HELP = _(

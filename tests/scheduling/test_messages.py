@@ -343,7 +343,7 @@ def test_lead_who_does_not_speak_the_language_needs_a_reason(submitted, presenta
             "/requests/" + "x" * 43 + "/",
             "This link does not lead to a request. Check that you copied all of it.",
             "The link to your request's status page is in the email we sent when you made the request, and in "
-            "every email about it since. If you cannot find it, reply to one of those emails and we will send it "
+            "every email about it since. Lost them all? Find my request, below, sends the link to your email address "
             "again.",
         ),
         (
@@ -381,4 +381,4 @@ def test_404_in_the_visitors_language(all_languages_public):
     page = text_of(response)
     assert "Http404" not in page
     assert "Este enlace no lleva a ninguna solicitud." in page
-    assert "responda a uno de esos correos" in page
+    assert "¿Los perdió todos? Encontrar mi solicitud, más abajo, vuelve a enviar el enlace a su correo." in page
