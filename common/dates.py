@@ -45,12 +45,15 @@ def time_of_day(moment: datetime) -> str:
     return date_format(_local(moment), str(TIME))
 
 
-def time_span(start: datetime, end: datetime) -> str:
-    """A presentation's or a window's time: the date, the start time and, after an en dash, the end time."""
+def time_span(start: datetime, end: datetime, *, zone: bool = True) -> str:
+    """A presentation's or a window's time, as every page, email and invite writes it: the date, the start
+    time, after an en dash the end time, and the time zone (left out only where the sentence around it
+    already names it)."""
     # Translators: a date followed by the start and end times, as in "Monday, March 15, 2027, 9:00 AM"
     # then an en dash and "10:30 AM".
-    return gettext("%(day)s, %(start)s – %(end)s") % {
+    span = gettext("%(day)s, %(start)s – %(end)s") % {
         "day": day_long(start),
         "start": time_of_day(start),
         "end": time_of_day(end),
     }
+    return f"{span} {gettext('(Central time)')}" if zone else span

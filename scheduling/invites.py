@@ -27,7 +27,7 @@ def _description(booking: Booking, *, status_url: str) -> str:
     lines = [
         # Translators: lines of a calendar invite's description; keep each value's %(...)s placeholder.
         gettext("Presentation: %(title)s") % {"title": request.presentation.title},
-        gettext("When: %(time)s (Central time)") % {"time": time_span(booking.start, booking.end)},
+        gettext("When: %(time)s (Central time)") % {"time": time_span(booking.start, booking.end, zone=False)},
         gettext("Organization: %(organization)s") % {"organization": request.organization_name},
         gettext("Contact: %(contact)s")
         % {"contact": f"{request.contact_name}, {request.contact_email}, {request.contact_phone}"},

@@ -19,5 +19,5 @@ _filter("time_of_day", dates.time_of_day)
 
 
 @register.simple_tag
-def time_span(start, end) -> str:
-    return dates.time_span(start, end) if start and end else ""
+def time_span(start, end, zone=True) -> str:
+    return dates.time_span(start, end, zone=zone) if start and end else ""

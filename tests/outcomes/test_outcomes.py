@@ -34,6 +34,8 @@ from scheduling.services.review import Plan
 from scheduling.tasks import send_reminders
 from tests.factories import LanguageFactory, PresentationRequestFactory, days_ahead
 
+REQUIRED = ' <span class="required">(required)</span>'
+
 pytestmark = pytest.mark.django_db
 
 CONTACT = "dana@example.net"
@@ -199,7 +201,8 @@ def test_evaluation_bad_input_is_400_with_messages_next_to_the_fields(client, co
     assert f'<small class="error" id="id_confirmed_attendance_error">{MSG_ATTENDANCE}</small>' in text
     assert f'<small class="error" id="id_next_step_error">{MSG_CHOICE}</small>' in text
     assert (
-        '<fieldset aria-describedby="id_rating_error">\n  <legend>Overall, how was the presentation?</legend>' in text
+        '<fieldset aria-describedby="id_rating_error">\n  <legend>Overall, how was the presentation?'
+        f"{REQUIRED}</legend>" in text
     )
     assert 'aria-describedby="id_confirmed_attendance_helptext id_confirmed_attendance_error"' in text
     assert HostEvaluation.objects.count() == 0
@@ -210,10 +213,10 @@ def test_evaluation_form_is_accessible(client, completed):
 
     legends = re.findall(r"<legend>(.*?)</legend>", text)
     assert legends == [
-        "Overall, how was the presentation?",
-        "How useful was it for your audience?",
-        "What will your organization do next?",
-        "Would you request a presentation from us again?",
+        f"Overall, how was the presentation?{REQUIRED}",
+        f"How useful was it for your audience?{REQUIRED}",
+        f"What will your organization do next?{REQUIRED}",
+        f"Would you request a presentation from us again?{REQUIRED}",
     ]
     assert '<label for="id_confirmed_attendance">How many people attended?' in text
     assert '<label for="id_comments">Comments (optional)</label>' in text
@@ -329,9 +332,9 @@ def test_survey_asks_for_no_personal_data(client, presented):
     ]
     assert re.findall(r"<legend>(.*?)</legend>", text) == [
         "<h2>Your understanding of sex trafficking</h2>",
-        "Before this presentation, how well did you understand sex trafficking?",
-        "And now, after it?",
-        "Do you know where to get help, for yourself or for someone else?",
+        f"Before this presentation, how well did you understand sex trafficking?{REQUIRED}",
+        f"And now, after it?{REQUIRED}",
+        f"Do you know where to get help, for yourself or for someone else?{REQUIRED}",
     ]
     assert presented.request.organization_name not in text
     assert {f.name for f in SurveyResponse._meta.get_fields()} == {

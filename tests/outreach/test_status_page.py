@@ -128,7 +128,7 @@ def test_scheduled_shows_time_place_presenters_and_cancel_form(client, submitted
     day = days_ahead(30)
     assert response.status_code == 200
     assert "Your presentation is scheduled" in text
-    assert f"<strong>{day:%A, %B} {day.day}, {day.year}, 10:00 AM – 11:00 AM</strong> (Central time)" in text
+    assert f"<strong>{day:%A, %B} {day.day}, {day.year}, 10:00 AM – 11:00 AM (Central time)</strong>" in text
     assert "<dt>Where</dt><dd>Room 4, 100 Division St S, Northfield</dd>" in text
     assert "<dt>Presenters</dt><dd>Ana Lindqvist, Ben Okafor</dd>" in text
     assert f'action="/requests/{submitted.token}/cancel/"' in text
