@@ -205,6 +205,8 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Outreach Scheduler <outreach@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STAFF_NOTIFICATION_EMAIL = env("STAFF_NOTIFICATION_EMAIL", default="outreach-staff@example.org")
+# The domain after the "@" of every Message-ID; empty: SITE_URL's host name (never the server's own name).
+EMAIL_MESSAGE_ID_DOMAIN = env("EMAIL_MESSAGE_ID_DOMAIN", default="")
 
 # --- Celery (https://docs.celeryq.dev/en/stable/userguide/configuration.html) ----------
 # Without REDIS_URL tasks run in-process at the moment they are sent.

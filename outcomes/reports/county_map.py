@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 SHAPES_FILE = Path(__file__).resolve().parents[1] / "data" / "mn_counties.json"
-# ColorBrewer "Blues" (light to dark); counties with nothing stay near-white with a grey outline.
-CLASS_COLOURS = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
-EMPTY_COLOUR = "#f7f7f7"
+# Blues from ColorBrewer's "Blues" range, light to dark; counties with nothing stay white with a grey
+# outline. The lightest blue has a contrast of at least 3:1 with white (WCAG's rule for graphics),
+# so "a few people" never looks like "no presentations".
+CLASS_COLOURS = ("#4292c6", "#2b7bba", "#1764ab", "#0a4a90", "#08306b")
+EMPTY_COLOUR = "#ffffff"
 LEGEND_WIDTH = 170
 MSG_NONE = _("No presentations")
 

@@ -25,6 +25,7 @@ from common.contact import program_contact
 from common.dates import day_short
 from common.exceptions import DomainError
 from common.languages import url_in_language
+from common.mail import message_id
 from outreach.models import PresentationRequest
 from scheduling.invites import CANCEL, REQUEST, invite_calendar, invite_restamp
 from scheduling.models import Booking, Notification, NotificationKind, NotificationStatus, Presenter, Proposal
@@ -206,7 +207,11 @@ def email_for(notification: Notification) -> EmailMultiAlternatives:
         body=notification.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.recipient],
-        headers={"Auto-Submitted": "auto-generated"},
+        headers={
+            "Auto-Submitted": "auto-generated",
+            # The same for every attempt at one row, so a retry after a doubtful attempt is one message.
+            "Message-ID": message_id(f"notification.{notification.pk}.{notification.created_at:%Y%m%d%H%M%S}"),
+        },
     )
     message.attach_alternative(notification.body_html, "text/html")
     if notification.ics:

@@ -20,8 +20,10 @@ import io
 import re
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
+from itertools import pairwise
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -663,3 +665,38 @@ def test_topojson_arcs_decode_to_closed_paths():
     assert ring_points([0, 1], arcs) == [(10, 20), (12, 20), (12, 21), (10, 21), (10, 20)]
     assert ring_points([~1, ~0], arcs) == [(10, 20), (10, 21), (12, 21), (12, 20), (10, 20)]
     assert path_data([ring_points([0, 1], arcs)]) == "M10,20 12,20 12,21 10,21Z"
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a #rrggbb colour."""
+    channels = [int(colour[n : n + 2], 16) / 255 for n in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_map_lightest_colour_differs_clearly_from_no_presentations():
+    assert _contrast(EMPTY_COLOUR, CLASS_COLOURS[0]) >= 3
+    assert all(_contrast(a, b) > 1.1 for a, b in pairwise(CLASS_COLOURS))
+
+
+def test_map_key_on_the_page_is_html_in_the_pages_type(staff_client, fixture):
+    page = staff_client.get("/staff/reports/", Q1).text
+    css = (settings.BASE_DIR / "outcomes/static/outcomes/report.css").read_text()
+
+    key = page[page.index('<ul class="map-legend"') : page.index("</ul>", page.index('<ul class="map-legend"'))]
+    items = re.findall(r'<li><svg [^>]*><rect [^>]*fill="(#[0-9a-f]{6})"[^>]*/></svg> ([^<]+)</li>', key)
+    assert items == [
+        (EMPTY_COLOUR, "No presentations"),
+        (CLASS_COLOURS[0], "1–30"),
+        (CLASS_COLOURS[1], "31–60"),
+        (CLASS_COLOURS[2], "61–90"),
+        (CLASS_COLOURS[3], "91–120"),
+        (CLASS_COLOURS[4], "121–150"),
+    ]
+    assert ".report-map .county-map .legend { display: none; }" in css
+    assert '<g class="legend" aria-hidden="true">' in staff_client.get("/staff/reports/map.svg", Q1).content.decode()
