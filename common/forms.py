@@ -6,7 +6,7 @@ ids it points to. Dates are bounded to the years ``common.times`` allows."""
 from django import forms
 from django.core.exceptions import ValidationError
 
-from common.times import date_check
+from common.times import date_check, local_instant
 from common.validators import text_clean
 
 
@@ -65,3 +65,18 @@ class BoundedDateField(forms.DateField):
         if value is not None:
             date_check(value)
         return value
+
+
+class LocalSplitDateTimeField(forms.SplitDateTimeField):
+    """A date input and a time input (the admin's), read with ``common.times.local_instant``: a date
+    outside the allowed years or a time the clocks skip is an error next to the inputs, a time that
+    happens twice means the first one."""
+
+    def compress(self, data_list):
+        if not data_list:
+            return None
+        if data_list[0] in self.empty_values:
+            raise ValidationError(self.error_messages["invalid_date"], code="invalid_date")
+        if data_list[1] in self.empty_values:
+            raise ValidationError(self.error_messages["invalid_time"], code="invalid_time")
+        return local_instant(data_list[0], data_list[1])

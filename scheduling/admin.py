@@ -6,8 +6,12 @@ service (scheduling.services.review) from the staff pages, so that the audit ent
 no-double-booking rows and the notifications always come with it.
 """
 
+from datetime import timedelta
+
+from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.db.models import DateTimeField, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from calendars.builders import presenter_feed_url
 from calendars.services import presenter_feed_token_rotate
 from common.admin import ReadOnlyAdmin, ReadOnlyInline
+from common.forms import LocalSplitDateTimeField
+from common.times import elapsed
 from scheduling.models import (
     BOOKING_DETAILS,
     PROPOSAL_TERMS,
@@ -32,6 +38,7 @@ from scheduling.models import (
 )
 from scheduling.services.notify import MSG_NOT_FAILED, NotificationNotFailed, notification_resend
 from scheduling.services.people import BLACKOUT_FIELDS, blackout_create, blackout_update
+from scheduling.services.review import MSG_END_BEFORE_START
 
 
 def staff_page_link(request_obj) -> str:
@@ -87,9 +94,27 @@ class PresenterAdmin(admin.ModelAdmin):
     actions = [rotate_feed_token]
 
 
+class BlackoutAdminForm(forms.ModelForm):
+    """Start and end read like every time people enter (``common.times``); the end after the start in real time."""
+
+    class Meta:
+        model = Blackout
+        fields = ["presenter", "start", "end", "reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start is not None and end is not None and elapsed(start, end) <= timedelta(0):
+            self.add_error("end", MSG_END_BEFORE_START)
+        return cleaned
+
+
 @admin.register(Blackout)
 class BlackoutAdmin(admin.ModelAdmin):
     """Time off for a presenter, or (no presenter) a closure of the whole program."""
+
+    form = BlackoutAdminForm
+    formfield_overrides = {DateTimeField: {"form_class": LocalSplitDateTimeField, "widget": AdminSplitDateTime}}
 
     list_display = ["__str__", "presenter", "start", "end", "reason"]
     list_filter = [("presenter", admin.EmptyFieldListFilter), "presenter"]
