@@ -224,3 +224,77 @@ def test_the_services_refuse_far_dates(submitted, lead, staff_user, start):
     assert approving.value.message_dict == {"start": [str(MSG_DATE_RANGE)], "end": [str(MSG_DATE_RANGE)]}
     assert blacking_out.value.message_dict == {"start": [str(MSG_DATE_RANGE)], "end": [str(MSG_DATE_RANGE)]}
     assert (Booking.objects.count(), Blackout.objects.count()) == (0, 0)
+
+
+# --- The admin's blackout periods and the propose form read times the same way -------------------
+
+
+@pytest.fixture
+def admin_client(django_user_model) -> Client:
+    client = Client()
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.org", "pw"))
+    return client
+
+
+def blackout_in_admin(client, day: str, start: str, end: str):
+    return client.post(
+        "/admin/scheduling/blackout/add/",
+        {"start_0": day, "start_1": start, "end_0": day, "end_1": end, "reason": "Closed"},
+    )
+
+
+def admin_error(page: str, field: str) -> str:
+    marker = f'<ul class="errorlist" id="id_{field}_error"><li>'
+    assert marker in page, f"no error next to {field}"
+    return html.unescape(page.split(marker, 1)[1].split("</li>", 1)[0])
+
+
+def test_admin_blackout_far_away_is_refused_next_to_the_inputs(admin_client):
+    response = blackout_in_admin(admin_client, "9999-12-31", "23:00", "23:59")
+
+    assert response.status_code == 200
+    assert (admin_error(response.text, "start"), admin_error(response.text, "end")) == (
+        str(MSG_DATE_RANGE),
+        str(MSG_DATE_RANGE),
+    )
+    assert Blackout.objects.count() == 0
+
+
+@pytest.mark.parametrize(("day", "written"), SPRING_FORWARD)
+def test_admin_blackout_at_a_skipped_time_is_refused(admin_client, day, written):
+    response = blackout_in_admin(admin_client, day, "02:30", "05:00")
+
+    assert response.status_code == 200
+    assert admin_error(response.text, "start") == f"2:30 AM does not exist on {written}: clocks go forward at 2:00 AM."
+    assert Blackout.objects.count() == 0
+
+
+@pytest.mark.parametrize("day", FALL_BACK)
+def test_admin_blackout_in_the_repeated_hour_means_the_first_one(admin_client, day):
+    response = blackout_in_admin(admin_client, day, "01:30", "02:00")
+
+    assert response.status_code == 302
+    assert list(Blackout.objects.values_list("start", "end")) == [(utc(day, "06:30"), utc(day, "08:00"))]
+
+
+@pytest.mark.parametrize(("day", "written"), SPRING_FORWARD)
+def test_propose_a_skipped_time_is_refused_next_to_that_time(staff_client, submitted, lead, day, written):
+    response = staff_client.post(
+        f"/staff/requests/{submitted.pk}/propose/",
+        {
+            "propose-time_1_date": "2027-02-10",
+            "propose-time_1_start_time": "10:00",
+            "propose-time_1_end_time": "11:00",
+            "propose-time_2_date": day,
+            "propose-time_2_start_time": "01:00",
+            "propose-time_2_end_time": "02:45",
+            "propose-lead_presenter": str(lead.pk),
+            "propose-location": ROOM,
+        },
+    )
+
+    assert response.status_code == 400
+    assert error_of(response.text, "propose-time_2_end_time") == (
+        f"2:45 AM does not exist on {written}: clocks go forward at 2:00 AM."
+    )
+    assert submitted.proposals.count() == 0
