@@ -17,24 +17,21 @@ from django.utils.translation import gettext_lazy as _
 from icalendar import Calendar, Event, vDuration
 
 from calendars.selectors import PUBLIC, STAFF, Feed, co_presenter_names, feed_bookings, pending_windows
-from outreach.enums import COUNTY_CHOICES, OUTSIDE_MINNESOTA, Format
-from outreach.models import Presentation, PresentationRequest, RequestWindow
+from outreach.enums import Format
+from outreach.models import Presentation, RequestWindow
 from scheduling.ical import booking_location, calendar_new, event_new, utc, vevent
 from scheduling.models import Booking
 from scheduling.models.bookings import calendar_uid
 
 REFRESH_INTERVAL = timedelta(hours=1)
-# Translators: shown in public listings instead of an organization's name when it asked not to be named.
-PRIVATE_PRESENTATION = _("Private presentation")
 # Translators: before the title of a cancelled presentation in a calendar (keep the space at the end).
 CANCELLED_PREFIX = _("Cancelled: ")
 # Translators: before the title of a request not yet decided, in the staff's calendar (keep the space at the end).
 PENDING_PREFIX = _("Pending request: ")
-# Translators: where a public presentation takes place, as in "Northfield, Rice County" (a Minnesota county).
-PUBLIC_PLACE = _("%(city)s, %(county)s County")
+# Translators: where a presentation given over the internet takes place, in the public listing.
+ONLINE = _("Online")
 OPEN_TO_PUBLIC = _("Open to the public.")
 
-_COUNTY_NAMES = dict(COUNTY_CHOICES)
 # C0 controls other than TAB and LF cannot appear in iCalendar text; CR becomes LF.
 _CONTROLS = {code: None for code in [*range(0, 9), 11, 12, *range(14, 32), 127]} | {13: "\n"}
 
@@ -44,16 +41,12 @@ def _text(value: str) -> str:
     return value.replace("\r\n", "\n").translate(_CONTROLS)
 
 
-def public_organization(request: PresentationRequest) -> str:
-    """The organization's name if the requester agreed to a public listing, else 'Private presentation'."""
-    return request.organization_name if request.may_list_publicly else str(PRIVATE_PRESENTATION)
-
-
-def public_place(request: PresentationRequest) -> str:
-    """City and county, the only place the public sees ('Northfield, Rice County')."""
-    if request.county == OUTSIDE_MINNESOTA:
-        return f"{request.city} ({_COUNTY_NAMES[OUTSIDE_MINNESOTA]})"
-    return str(PUBLIC_PLACE % {"city": request.city, "county": _COUNTY_NAMES.get(request.county, request.county)})
+def public_place(booking: Booking) -> str:
+    """Where the public listing says a presentation takes place: "Online" for a virtual one, the venue
+    the requester gave for an in-person event open to the public, else nothing (never the mailing address)."""
+    if booking.format == Format.VIRTUAL:
+        return str(ONLINE)
+    return booking.request.venue if booking.request.is_open_to_public else ""
 
 
 # A number that cannot occur in the URL otherwise: reverse() once, then format the pk in.
@@ -70,7 +63,6 @@ class _Texts:
     formats: dict[str, str]
     format_line: str  # with %(format)s
     open_to_public: str
-    private: str
     cancelled: str
     pending: str
     staff_page: str  # with {pk}
@@ -84,7 +76,6 @@ class _Texts:
             # Translators: a line of a public calendar event, as in "Format: In person".
             format_line=gettext("Format: %(format)s"),
             open_to_public=str(OPEN_TO_PUBLIC),
-            private=str(PRIVATE_PRESENTATION),
             cancelled=str(CANCELLED_PREFIX),
             pending=str(PENDING_PREFIX),
             staff_page=settings.SITE_URL + staff_page,
@@ -117,14 +108,13 @@ def _booking_event(booking: Booking, *, summary: str, location: str, description
 def _public_event(booking: Booking, texts: _Texts) -> Event:
     request = booking.request
     presentation = request.presentation
-    organization = request.organization_name if request.may_list_publicly else texts.private
     lines = [presentation.summary, texts.format_line % {"format": texts.formats[booking.format]}]
-    if request.may_list_publicly and request.is_open_to_public:
+    if request.is_open_to_public:
         lines.append(texts.open_to_public)
     return _booking_event(
         booking,
-        summary=texts.summary(booking, f"{presentation.title} – {organization}"),
-        location=public_place(request),
+        summary=texts.summary(booking, f"{presentation.title} – {request.organization_name}"),
+        location=public_place(booking),
         description="\n".join(lines),
         url=texts.presentation_page(presentation),
     )
@@ -171,7 +161,7 @@ def _window_event(window: RequestWindow, texts: _Texts) -> Event:
     staff_page = texts.staff_page.format(pk=request.pk)
     lines = [
         f"Reference: {request.reference} (preferred time {window.position})",
-        f"Organization: {request.organization_name}, {public_place(request)}",
+        f"Organization: {request.organization_name}, {request.city} ({request.get_county_display()})",
         f"Audience: {request.audience.name}, about {request.audience_size} people",
         f"Decide: {staff_page}",
     ]
@@ -226,39 +216,44 @@ def _requester_summary(booking: Booking) -> str:
     return f"{booking.request.presentation.title} – {booking.request.organization_name}"
 
 
-def _requester_details(booking: Booking, *, status_url: str) -> str:
-    """The event's details for the requester, in the page's language (the invites' lines)."""
+def _requester_details(booking: Booking) -> str:
+    """The event's details for the requester, in the page's language (the invites' lines).
+
+    No private link: this text goes to calendar services and into files that get shared."""
     return "\n".join(
         [
             gettext("Presentation: %(title)s") % {"title": booking.request.presentation.title},
             gettext("Where: %(place)s") % {"place": booking_location(booking)},
             gettext("Presenters: %(names)s") % {"names": ", ".join(p.name for p in booking.presenters())},
-            gettext("Request status: %(url)s") % {"url": status_url},
         ]
     )
 
 
-def booking_calendar(*, booking: Booking, status_url: str) -> bytes:
-    """One booking as a calendar to import; same UID and SEQUENCE as the invites the requester got."""
+def booking_calendar(*, booking: Booking) -> bytes:
+    """One booking as a calendar to import; same UID and SEQUENCE as the invites the requester got.
+
+    Its URL is the presentation's public page, never the private status link."""
     cal = calendar_new(method="PUBLISH")
     cal.add_component(
         _booking_event(
             booking,
             summary=_requester_summary(booking),
             location=booking_location(booking),
-            description=_requester_details(booking, status_url=status_url),
-            url=status_url,
+            description=_requester_details(booking),
+            url=settings.SITE_URL + booking.request.presentation.get_absolute_url(),
         )
     )
     return cal.to_ical()
 
 
-def booking_add_links(*, booking: Booking, status_url: str) -> dict[str, str]:
-    """Links that open Google Calendar's and Outlook.com's new-event form filled in with the booking."""
+def booking_add_links(*, booking: Booking) -> dict[str, str]:
+    """Links that open Google Calendar's and Outlook.com's new-event form filled in with the booking.
+
+    They carry no private link: the calendar service keeps what it is given."""
     start, end = utc(booking.start), utc(booking.end)
     summary = _requester_summary(booking)
     location = booking_location(booking)
-    details = _requester_details(booking, status_url=status_url)
+    details = _requester_details(booking)
     google = {
         "action": "TEMPLATE",
         "text": summary,

@@ -1,6 +1,7 @@
 """Calendar feeds people subscribe to: which events each holds, and its version (the reads).
 
-- public: upcoming presentations with no personal data (organization named only with consent);
+- public: upcoming presentations whose requester agreed to a public listing, with no personal data
+  (a booking without that consent is left out altogether, not shown anonymously);
 - presenter: one presenter's bookings with full logistics;
 - staff: every booking with full logistics, and on request pending requests' windows (TENTATIVE).
 
@@ -56,8 +57,7 @@ PUBLIC_FIELDS = (
     "request__organization_name",
     "request__may_list_publicly",
     "request__is_open_to_public",
-    "request__city",
-    "request__county",
+    "request__venue",
     "request__presentation__slug",
     # The title and summary in every language: the page's own, and English where it has none.
     *(f"request__presentation__{name}" for name in get_translation_fields("title", "summary")),
@@ -137,6 +137,8 @@ def _holds(feed: Feed, now: datetime) -> Q:
 
 def _scope(feed: Feed) -> QuerySet[Booking]:
     bookings = Booking.objects.all()
+    if feed.kind == PUBLIC:
+        bookings = bookings.filter(request__may_list_publicly=True)
     if feed.kind == PRESENTER:
         co_presenting = Booking.co_presenters.through.objects.filter(presenter_id=feed.presenter.pk)
         bookings = bookings.filter(

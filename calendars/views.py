@@ -17,7 +17,6 @@ from calendars.builders import (
     feed_calendar,
     feed_subscribe_links,
     presenter_feed_url,
-    public_organization,
     public_place,
     staff_feed_url,
 )
@@ -119,15 +118,10 @@ def staff_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_safe
 def events(request: HttpRequest) -> HttpResponse:
-    """Upcoming public presentations (the public feed as a page), and how to subscribe."""
+    """Upcoming presentations listed with their requesters' consent (the public feed as a page)."""
     feed = Feed(kind=PUBLIC)
     rows = [
-        {
-            "booking": booking,
-            "organization": public_organization(booking.request),
-            "place": public_place(booking.request),
-        }
-        for booking in feed_bookings(feed=feed, now=timezone.now())
+        {"booking": booking, "place": public_place(booking)} for booking in feed_bookings(feed=feed, now=timezone.now())
     ]
     links = feed_subscribe_links(https_url=settings.SITE_URL + reverse("calendars:public"), name=feed.name)
     return render(request, "calendars/events.html", {"rows": rows, "links": links, "feed_name": feed.name})
@@ -141,9 +135,7 @@ def request_event(request: HttpRequest, token: str) -> HttpResponse:
     booking = booking_for_download(request=found) if found is not None else None
     if booking is None:
         raise Http404
-    response = HttpResponse(
-        booking_calendar(booking=booking, status_url=found.get_status_url()), content_type=CALENDAR_CONTENT_TYPE
-    )
+    response = HttpResponse(booking_calendar(booking=booking), content_type=CALENDAR_CONTENT_TYPE)
     response.headers["Content-Disposition"] = f'attachment; filename="presentation-{found.reference}.ics"'
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response

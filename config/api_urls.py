@@ -11,6 +11,7 @@ from common.api.errors import not_found
 app_name = "api"
 urlpatterns = [
     path("v1/", include("outreach.api.urls")),
+    path("v1/", include("calendars.api.urls")),
     path("v1/staff/", include("scheduling.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -96,6 +96,7 @@ class PresentationRequestAdmin(admin.ModelAdmin):
                     "av_available",
                     "is_open_to_public",
                     "may_list_publicly",
+                    "venue",
                     "notes",
                     "referral_source",
                 ]

@@ -40,7 +40,7 @@ class RequestForm(AccessibleForm):
         (_("Audience"), ("audience", "audience_size", "age_range", "is_youth_audience", "language")),
         # Translators: whether the presentation is given in person or online (virtually).
         (_("Format"), ("format", "virtual_platform")),
-        (_("Logistics"), ("accessibility_needs", "av_available", "is_open_to_public", "may_list_publicly")),
+        (_("Logistics"), ("accessibility_needs", "av_available", "is_open_to_public", "venue", "may_list_publicly")),
         (_("Anything else"), ("notes", "referral_source")),
     )
 
@@ -89,10 +89,24 @@ class RequestForm(AccessibleForm):
     )
     av_available = forms.BooleanField(label=_("A projector and screen are available"), required=False)
     is_open_to_public = forms.BooleanField(label=_("The event is open to the public"), required=False)
-    may_list_publicly = forms.BooleanField(
-        label=_("You may list this presentation publicly with our organization's name"),
+    venue = CleanCharField(
+        label=_("Where the presentation takes place"),
+        max_length=200,
         required=False,
-        help_text=_("Leave unticked to keep it private. Public listings show the title, date, city and county."),
+        help_text=_(
+            "Only for an event open to the public that we may list: the venue's name and address, "
+            "as the public should see them."
+        ),
+    )
+    may_list_publicly = forms.BooleanField(
+        label=_("List this presentation on our public events page and calendar"),
+        required=False,
+        help_text=_(
+            "If you tick this, anyone can see the presentation's title, date and time, your organization's "
+            "name and where it takes place: the venue above for an event open to the public, “Online” for a "
+            "virtual one. Your address and contact details are never shown. Leave it unticked and the "
+            "presentation is not shown publicly at all."
+        ),
     )
     notes = CleanCharField(label=_("Notes for our staff"), max_length=4000, required=False, multiline=True)
     referral_source = forms.ChoiceField(
@@ -302,12 +316,13 @@ class RequestForm(AccessibleForm):
                     (_("Accessibility or interpreter needs"), given("accessibility_needs")),
                     (_("Projector and screen available"), yes_no("av_available")),
                     (_("Open to the public"), yes_no("is_open_to_public")),
+                    *([(_("Where the presentation takes place"), data["venue"])] if data.get("venue") else []),
                     (
                         _("Public listing"),
                         str(
-                            _("Yes, with your organization's name")
+                            _("Yes, with your organization's name, the date and the place")
                             if data.get("may_list_publicly")
-                            else _("No, keep it private")
+                            else _("No, do not show it publicly")
                         ),
                     ),
                 ],

@@ -141,6 +141,8 @@ class PresentationRequest(models.Model):
     av_available = models.BooleanField(_("projector and screen available"), default=False)
     is_open_to_public = models.BooleanField(_("open to the public"), default=False)
     may_list_publicly = models.BooleanField(_("may be listed publicly"), default=False)
+    # What the public listing shows as the place of a talk open to the public (never the mailing address).
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), max_length=4000, blank=True)
     referral_source = models.CharField(
         _("how they heard of the program"), max_length=20, choices=ReferralSource.choices, blank=True

@@ -44,6 +44,10 @@ MSG_FORMAT_NOT_OFFERED = _("This presentation is not offered in that format.")
 MSG_LANGUAGE_NOT_OFFERED = _("This presentation is not offered in that language.")
 MSG_AUDIENCE_SIZE = _("Enter a number of people between 1 and 5,000.")
 MSG_PLATFORM_REQUIRED = _("Tell us which platform you will use (for example Zoom or Teams).")
+MSG_VENUE_REQUIRED = _(
+    "Tell us where the presentation takes place, as the public should see it "
+    "(for example: Northfield Public Library, 210 Washington St, Northfield)."
+)
 MSG_REQUESTER_LANGUAGE = _("Choose one of the languages this site is offered in: %(languages)s.")
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -106,6 +110,9 @@ def request_errors(*, presentation: Presentation, windows: list[Window], fields:
         add("format", MSG_FORMAT_NOT_OFFERED)
     if fmt == Format.VIRTUAL and not (fields.get("virtual_platform") or "").strip():
         add("virtual_platform", MSG_PLATFORM_REQUIRED)
+    listed_venue = fields.get("may_list_publicly") and fields.get("is_open_to_public") and fmt == Format.IN_PERSON
+    if listed_venue and not (fields.get("venue") or "").strip():
+        add("venue", MSG_VENUE_REQUIRED)
     language = fields.get("language")
     if language is not None and not presentation.languages.filter(pk=language.pk).exists():
         add("language", MSG_LANGUAGE_NOT_OFFERED)

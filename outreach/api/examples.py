@@ -45,6 +45,7 @@ REQUEST = {
     "accessibility_needs": "An ASL interpreter for one participant.",
     "av_available": True,
     "is_open_to_public": False,
+    "venue": "",
     "may_list_publicly": False,
     "notes": "",
     "referral_source": "colleague",

@@ -139,10 +139,19 @@ class RequestCreateSerializer(serializers.Serializer):
     accessibility_needs = CleanCharField(max_length=2000, multiline=True, required=False, allow_blank=True, default="")
     av_available = StrictBooleanField(required=False, default=False)
     is_open_to_public = StrictBooleanField(required=False, default=False)
+    venue = CleanCharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Where an in-person event open to the public takes place, as the public listing shows it; "
+        "required when is_open_to_public and may_list_publicly are both true.",
+    )
     may_list_publicly = StrictBooleanField(
         required=False,
         default=False,
-        help_text="List it publicly with the organization's name (title, date, city and county only).",
+        help_text="List it publicly: title, date and time, the organization's name, and the venue (an event "
+        "open to the public) or Online (virtual). Without it the presentation is not shown publicly at all.",
     )
     notes = CleanCharField(max_length=4000, multiline=True, required=False, allow_blank=True, default="")
     referral_source = serializers.ChoiceField(

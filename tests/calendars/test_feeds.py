@@ -69,7 +69,10 @@ def schedule(
     co_presenters: tuple[Presenter, ...] = (),
     **request_fields,
 ) -> Booking:
-    """A request scheduled through the real lifecycle service; the status token is on ``booking.token``."""
+    """A request scheduled through the real lifecycle service; the status token is on ``booking.token``.
+
+    Listed publicly unless ``may_list_publicly=False`` is given."""
+    request_fields.setdefault("may_list_publicly", True)
     request = PresentationRequestFactory(presentation=presenter.presentations.first(), format=fmt, **request_fields)
     plan = Plan(
         start=start,
@@ -249,30 +252,54 @@ def test_events_page_holds_no_personal_data(client, private_fixtures):
         assert value not in page, value
 
 
-def test_public_feed_names_only_consenting_organizations(client, private_fixtures, presentation):
+def test_public_feed_holds_only_bookings_listed_with_consent(client, private_fixtures, presentation, staff, presenter):
     shelter, virtual, cancelled = (private_fixtures[k] for k in ("shelter", "virtual", "cancelled"))
+    library = schedule(
+        by=staff,
+        presenter=presenter,
+        start=days_ahead(43, 18),
+        organization_name="Friends of the Carleton Library",
+        may_list_publicly=True,
+        is_open_to_public=True,
+        venue="Northfield Public Library, 210 Washington St",
+        city="Dundas",
+    )
+    closed = schedule(
+        by=staff,
+        presenter=presenter,
+        start=days_ahead(44, 9),
+        organization_name="Rice County Social Services",
+        may_list_publicly=True,
+        city="Faribault",
+    )
 
     events = events_by_uid(body_of(client.get(PUBLIC_URL)))
 
     title = presentation.title
     assert {uid: str(e["SUMMARY"]) for uid, e in events.items()} == {
-        shelter.uid: f"{title} – Private presentation",
         virtual.uid: f"{title} – Lakeside Clinic",
-        cancelled.uid: f"Cancelled: {title} – Private presentation",
+        library.uid: f"{title} – Friends of the Carleton Library",
+        closed.uid: f"{title} – Rice County Social Services",
     }
-    assert str(events[shelter.uid]["LOCATION"]) == "Duluth, St. Louis County"
-    assert str(events[virtual.uid]["LOCATION"]) == "Two Harbors, Lake County"
+    assert shelter.uid not in events and cancelled.uid not in events
+    assert str(events[virtual.uid]["LOCATION"]) == "Online"
+    assert str(events[library.uid]["LOCATION"]) == "Northfield Public Library, 210 Washington St"
+    assert "LOCATION" not in events[closed.uid]
     assert str(events[virtual.uid]["DESCRIPTION"]) == "A summary.\nFormat: Virtual\nOpen to the public."
-    assert str(events[shelter.uid]["URL"]) == f"https://outreach.test/presentations/{presentation.slug}/"
+    assert str(events[closed.uid]["DESCRIPTION"]) == "A summary.\nFormat: In person"
+    assert str(events[library.uid]["URL"]) == f"https://outreach.test/presentations/{presentation.slug}/"
+    body = body_of(client.get(PUBLIC_URL))
+    for town in ("Dundas", "Faribault", "Two Harbors", "Duluth", "Northfield, Rice"):
+        assert town not in unfolded(body), town
 
 
 def test_events_page_lists_the_public_feed_with_subscribe_instructions(client, private_fixtures, presentation):
     response = client.get("/events/")
 
     page = response.content.decode()
-    assert page.count("Private presentation") == 2
+    assert "Private presentation" not in page
     assert "Lakeside Clinic" in page
-    assert "Duluth, St. Louis County" in page
+    assert "Duluth" not in page and "St. Louis County" not in page and "Two Harbors" not in page
     assert 'href="webcal://outreach.test/calendar/public.ics"' in page
     assert "https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2Foutreach.test%2Fcalendar%2Fpublic.ics" in page
     assert "https://outlook.live.com/calendar/0/addfromweb?url=https%3A%2F%2Foutreach.test%2Fcalendar%2Fpublic.ics" in (
@@ -859,7 +886,9 @@ def test_requester_downloads_the_scheduled_booking(client, staff, presenter):
     event = events[booking.uid]
     assert event["SEQUENCE"] == 0
     assert event.decoded("DTSTART") == datetime(2027, 3, 14, 15, 0, tzinfo=UTC)
-    assert str(event["URL"]) == f"https://outreach.test/requests/{booking.token}/"
+    assert str(event["URL"]) == f"https://outreach.test/presentations/{booking.request.presentation.slug}/"
+    assert "/requests/" not in unfolded(body)
+    assert booking.token not in unfolded(body)
     assert vobject_times(body) == {booking.uid: (booking.start, booking.end)}
 
 
@@ -891,7 +920,11 @@ def test_add_to_calendar_include_renders_download_google_and_outlook_links(staff
     assert parse_qs(outlook.query)["startdt"] == ["2027-11-07T16:00:00Z"]
     assert parse_qs(outlook.query)["enddt"] == ["2027-11-07T17:00:00Z"]
     assert parse_qs(outlook.query)["rru"] == ["addevent"]
-    assert f"Request status: https://outreach.test/requests/{'x' * 43}/" in parse_qs(outlook.query)["body"][0]
+    details = "Presentation: Recognizing and Responding: Schools\nWhere: " + HALL + "\nPresenters: Ruth Amundsen"
+    assert parse_qs(outlook.query)["body"] == [details]
+    assert parse_qs(google.query)["details"] == [details]
+    for link in hrefs[1:]:
+        assert "x" * 43 not in link and "requests" not in link
 
 
 def test_add_to_calendar_include_renders_nothing_for_a_cancelled_booking(staff, presenter):

@@ -94,7 +94,9 @@ def test_request_is_sent_approved_listed_and_cancelled(page, browser, live_serve
     first.get_by_label("Date").fill(day.isoformat())
     first.get_by_label("From").fill("09:00")
     first.get_by_label("Until").fill("10:30")
-    page.get_by_label("You may list this presentation publicly").check()
+    page.get_by_label("The event is open to the public").check()
+    page.get_by_label("Where the presentation takes place").fill("Roosevelt High School auditorium")
+    page.get_by_label("List this presentation on our public events page and calendar").check()
     page.get_by_role("button", name="Review my request").click()
 
     # ... is shown the mistake next to the field, with everything else kept ...
@@ -119,7 +121,7 @@ def test_request_is_sent_approved_listed_and_cancelled(page, browser, live_serve
         CONTACT["email"],
         when,
         "About 45 people",
-        "Yes, with your organization's name",
+        "Yes, with your organization's name, the date and the place",
     )
     check_page(page, "journey-review")
 
@@ -188,15 +190,15 @@ def test_request_is_sent_approved_listed_and_cancelled(page, browser, live_serve
     assert (outlook.netloc, outlook.path) == ("outlook.live.com", "/calendar/0/deeplink/compose")
     check_page(page, "journey-status-scheduled")
 
-    # The public events page lists it with the organization (it agreed), and no personal data.
+    # The public events page lists it with the organization and the venue (it agreed), and no personal
+    # data; the presentation whose host did not agree is not there at all.
     page.get_by_role("link", name="Upcoming events").click()
     rows = page.locator("table.events tbody tr")
-    expect(rows).to_have_count(2)
+    expect(rows).to_have_count(1)
     listed = rows.filter(has_text="Recognizing and Responding: Schools").inner_text()
-    assert "Roosevelt High School" in listed and "Minneapolis, Hennepin County" in listed
-    unlisted = rows.filter(has_text="Online Recruitment and Youth Safety").inner_text()
-    assert "Private presentation" in unlisted
+    assert "Roosevelt High School" in listed and "Roosevelt High School auditorium" in listed
     text = page.locator("main").inner_text()
+    assert "Online Recruitment and Youth Safety" not in text and "Minneapolis" not in text
     for private in (*CONTACT.values(), "+1 612-555-0123", "Quiet Valley Clinic", "Dana Whitfield", "dana@example.net"):
         assert private not in text
     assert "maria.lopez" not in page.content()

@@ -308,7 +308,7 @@ def test_review_summarizes_every_answer_and_sends_nothing(client, presentation, 
         ("Accessibility or interpreter needs", "An ASL interpreter for one participant."),
         ("Projector and screen available", "Yes"),
         ("Open to the public", "No"),
-        ("Public listing", "Yes, with your organization's name"),
+        ("Public listing", "Yes, with your organization's name, the date and the place"),
         ("Notes for our staff", "Parking behind the gym.<br>Ask at the front desk."),
         ("How you heard about us", "A colleague or another organization"),
     ]

@@ -1,0 +1,48 @@
+"""The public API's upcoming presentations: what /events/ and the public feed show, as JSON.
+
+Only bookings whose requester agreed to a public listing are here, with nothing personal: the
+organization's name, the presentation, the time, and the place the public may know (the venue
+of an event open to the public, "Online" for a virtual one).
+"""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.permissions import AllowAny
+
+from calendars.builders import public_place
+from calendars.selectors import PUBLIC, Feed, feed_bookings
+from outreach.enums import Format
+from scheduling.models import Booking
+
+
+class PublicEventSerializer(serializers.Serializer):
+    uid = serializers.CharField(help_text="The calendar UID, the same as in /calendar/public.ics.")
+    presentation = serializers.CharField(source="request.presentation.slug")
+    title = serializers.CharField(source="request.presentation.title")
+    organization = serializers.CharField(source="request.organization_name")
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    format = serializers.ChoiceField(choices=Format.choices)
+    place = serializers.SerializerMethodField(
+        help_text="The venue of an event open to the public, Online for a virtual one, else empty."
+    )
+    open_to_public = serializers.BooleanField(source="request.is_open_to_public")
+    cancelled = serializers.SerializerMethodField()
+
+    def get_place(self, booking: Booking) -> str:
+        return public_place(booking)
+
+    def get_cancelled(self, booking: Booking) -> bool:
+        return booking.cancelled_at is not None
+
+
+@extend_schema(tags=["catalog"], summary="Upcoming presentations listed publicly")
+class PublicEventListView(generics.ListAPIView):
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    serializer_class = PublicEventSerializer
+    throttle_scope = "presentations"
+
+    def get_queryset(self):
+        return feed_bookings(feed=Feed(kind=PUBLIC), now=timezone.now())
