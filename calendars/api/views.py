@@ -11,6 +11,7 @@ from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 
 from calendars.builders import public_place
+from common.api.schema import example
 from calendars.selectors import PUBLIC, Feed, feed_bookings
 from outreach.enums import Format
 from scheduling.models import Booking
@@ -37,7 +38,21 @@ class PublicEventSerializer(serializers.Serializer):
         return booking.cancelled_at is not None
 
 
-@extend_schema(tags=["catalog"], summary="Upcoming presentations listed publicly")
+EVENT = {
+    "uid": "5f0c2a9e-3d7b-4f43-9a51-0c6d8e2b7a14@outreach.example.org",
+    "presentation": "recognize-respond-schools",
+    "title": "Recognizing and Responding: Schools",
+    "organization": "Friends of the Northfield Library",
+    "start": "2027-03-14T15:00:00Z",
+    "end": "2027-03-14T16:30:00Z",
+    "format": "in_person",
+    "place": "Northfield Public Library, 210 Washington St",
+    "open_to_public": True,
+    "cancelled": False,
+}
+
+
+@extend_schema(tags=["catalog"], summary="Upcoming presentations listed publicly", examples=[example("event", EVENT)])
 class PublicEventListView(generics.ListAPIView):
     authentication_classes = ()
     permission_classes = (AllowAny,)
