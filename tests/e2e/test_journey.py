@@ -129,7 +129,7 @@ def test_request_is_sent_approved_listed_and_cancelled(page, browser, live_serve
     page.get_by_role("button", name="Change my answers").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Request a presentation")
     assert page.get_by_label("Email").input_value() == CONTACT["email"]
-    assert page.get_by_label("You may list this presentation publicly").is_checked()
+    assert page.get_by_label("List this presentation on our public events page and calendar").is_checked()
     page.get_by_label("Expected number of people").fill("50")
     page.get_by_role("button", name="Review my request").click()
     assert summary_rows(page)["How many"] == "About 50 people"
