@@ -11,8 +11,8 @@ from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 
 from calendars.builders import public_place
-from common.api.schema import example
 from calendars.selectors import PUBLIC, Feed, feed_bookings
+from common.api.schema import example
 from outreach.enums import Format
 from scheduling.models import Booking
 
