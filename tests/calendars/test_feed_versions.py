@@ -79,12 +79,11 @@ CHANGES = {
         lambda b: _save(b["booking"].request, organization_name="Northfield Community Church of Christ"),
         "Northfield Community Church of Christ",
     ),
-    "consent to be listed": (
+    "venue of an event open to the public": (
         "public",
-        lambda b: _save(b["booking"].request, may_list_publicly=False),
-        "Private presentation",
+        lambda b: _save(b["booking"].request, is_open_to_public=True, venue="Northfield Public Library"),
+        "LOCATION:Northfield Public Library",
     ),
-    "city": ("public", lambda b: _save(b["booking"].request, city="Dundas"), "Dundas, Rice County"),
     "start and end": (
         "public",
         lambda b: _reschedule(b, start=days_ahead(45, 13), end=days_ahead(45, 14)),
@@ -149,6 +148,18 @@ def test_feed_etag_and_text_follow_each_field_it_shows(client, booked, presentat
     assert again.content != first.content
     assert shown in unfolded(body_of(again))
     assert client.get(url, HTTP_IF_NONE_MATCH=again["ETag"]).status_code == 304
+
+
+def test_withdrawn_consent_takes_the_event_out_of_the_public_feed(client, booked):
+    first = client.get(PUBLIC_URL)
+
+    _save(booked["booking"].request, may_list_publicly=False)
+    again = client.get(PUBLIC_URL, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert booked["booking"].uid in unfolded(body_of(first))
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+    assert "BEGIN:VEVENT" not in body_of(again)
 
 
 def test_a_rolled_back_change_keeps_the_etag(client, booked):
