@@ -109,14 +109,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # --- Cache (also counts the rate limits) -----------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+# Seconds to wait for Redis to accept a connection, and then for each answer. What the cache holds
+# can be done without, so a Redis that is down or hung costs this much now and then, never the
+# request: common.cache.ForgivingRedisCache turns its failures into misses and logs a warning.
+CACHE_TIMEOUT_SECONDS = env.float("CACHE_TIMEOUT_SECONDS", default=0.5)
+REDIS_CACHE = {
+    "BACKEND": "common.cache.ForgivingRedisCache",
+    "LOCATION": REDIS_URL,
+    "KEY_PREFIX": "outreach",
+    # redis-py's connection options (https://redis.readthedocs.io/en/stable/connections.html).
+    "OPTIONS": {"socket_connect_timeout": CACHE_TIMEOUT_SECONDS, "socket_timeout": CACHE_TIMEOUT_SECONDS},
+}
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "outreach",
-        }
-    }
+    CACHES = {"default": REDIS_CACHE}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -126,6 +131,9 @@ else:
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 if not REDIS_URL:
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+# When the cache cannot count (Redis down or hung), submissions go through rather than fail: the
+# request is saved, and the outbox sends its emails once Redis is back.
+RATELIMIT_FAIL_OPEN = True
 
 # --- Passwords and sessions ------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -220,11 +228,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 # Fail fast when the broker is down: the outbox row stays pending and the sweep sends it.
+# A web request publishes its messages after commit, so a hung broker must cost it well under a second
+# (Redis answers in milliseconds when it is well).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 0.5,
     # Publishing: one quick retry, not two seconds of them, before the row is left to the sweep.
     "max_retries": 1,
     "interval_start": 0,
@@ -247,7 +257,7 @@ PROGRAM_CONTACT_EMAIL = env("PROGRAM_CONTACT_EMAIL", default="")
 PROGRAM_CONTACT_PHONE = env("PROGRAM_CONTACT_PHONE", default="")
 PROGRAM_CONTACT_HOURS = env("PROGRAM_CONTACT_HOURS", default="")
 REQUEST_WINDOW_MAX_HOURS = env.int("REQUEST_WINDOW_MAX_HOURS", default=8)
-# django-ratelimit rate for request submissions per client address ("5/h", "20/d", ...).
+# django-ratelimit rate for request submissions per client address, web form and API together ("5/h", "20/d", ...).
 REQUEST_RATE_LIMIT = env("REQUEST_RATE_LIMIT", default="5/h")
 # "Find my request": lookups per client address, and emails sent to one address, in a period.
 REQUEST_LOOKUP_RATE_LIMIT = env("REQUEST_LOOKUP_RATE_LIMIT", default="10/h")
@@ -326,10 +336,10 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # One budget per endpoint (the view's throttle_scope), counted in the default cache (Redis in
     # production). Anonymous clients are told apart by address, the same one django-ratelimit uses.
+    # Submitting a request has no rate here: it shares REQUEST_RATE_LIMIT with the web form.
     "DEFAULT_THROTTLE_CLASSES": ["common.api.defaults.ScopedThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "presentations": "300/min",
-        "request_submit": "30/h",
         "requester": "60/min",
         "staff_requests": "600/min",
         "staff_actions": "120/min",

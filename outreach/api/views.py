@@ -107,7 +107,9 @@ class PresentationDetailView(PublicMixin, generics.RetrieveAPIView):
 
 @method_decorator(never_cache, name="dispatch")
 class RequestCreateView(PublicMixin, APIView):
-    throttle_scope = "request_submit"
+    # One limit for the web form and the API: REQUEST_RATE_LIMIT, counted per client by
+    # submission_rate_limited for both, not an API throttle of its own.
+    throttle_classes = ()
 
     @extend_schema(
         tags=["requests"],

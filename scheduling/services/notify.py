@@ -26,6 +26,7 @@ from common.dates import day_short
 from common.exceptions import DomainError
 from common.languages import url_in_language
 from common.mail import message_id
+from common.outages import Outages
 from outreach.models import PresentationRequest
 from scheduling.invites import CANCEL, REQUEST, invite_calendar, invite_restamp
 from scheduling.models import Booking, Notification, NotificationKind, NotificationStatus, Presenter, Proposal
@@ -38,6 +39,11 @@ from scheduling.services.outbox import (
 )
 
 logger = logging.getLogger(__name__)
+
+# After the broker fails to take a task, this process leaves it alone for a few seconds: the rows
+# stay pending for the sweep, and a page that queues several messages waits for one timeout, not one each.
+BROKER_RETRY_AFTER_SECONDS = 5.0
+broker_outages = Outages(retry_after=BROKER_RETRY_AFTER_SECONDS)
 
 MSG_NOT_FAILED = _("Only a notification that failed can be sent again.")
 
@@ -180,9 +186,12 @@ def _render(
 
 def notification_enqueue(*, notification_id: int) -> bool:
     """Hand a notification to the worker. Returns False, leaving the row pending, if the broker is down."""
+    if broker_outages.is_down("broker"):
+        return False
     try:
         send_notification.delay(notification_id)
     except (BrokerError, OSError) as exc:
+        broker_outages.record("broker")
         logger.warning(
             "Broker unreachable; notification %s stays pending for the sweep (%s)", notification_id, type(exc).__name__
         )

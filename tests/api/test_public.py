@@ -185,6 +185,22 @@ def test_submissions_share_the_web_forms_limit(client, anonymous, presentation, 
     assert PresentationRequest.objects.count() == 2
 
 
+@override_settings(REQUEST_RATE_LIMIT="1/h")
+def test_only_submissions_count_against_the_one_limit_not_attempts(anonymous, presentation, audience):
+    """REQUEST_RATE_LIMIT is the API's only limit on submitting, as on the web form: a client may
+    correct its body as often as it needs (no fixed API rate of its own counts the attempts)."""
+    corrections = [
+        anonymous.post("/api/v1/requests/", request_body(presentation, audience, windows=[])) for _ in range(31)
+    ]
+
+    accepted = anonymous.post("/api/v1/requests/", request_body(presentation, audience))
+    over = anonymous.post("/api/v1/requests/", request_body(presentation, audience))
+
+    assert {a.status_code for a in corrections} == {400}
+    assert (accepted.status_code, over.status_code) == (201, 429)
+    assert PresentationRequest.objects.count() == 1
+
+
 # --- The requester's self-service ----------------------------------------------------------
 
 

@@ -1,0 +1,93 @@
+"""The cache backend: Django's Redis cache, which a Redis outage cannot turn into an error page.
+
+What the cache holds can always be done without: rate-limit and throttle counts, cached pages.
+So when Redis is down, refuses, or does not answer within the socket timeouts (CACHES' OPTIONS),
+every operation becomes a miss: a read gives the default, a write stores nothing, ``add`` and
+``has_key`` answer False, ``incr`` raises ValueError as for a missing key. Rate limits and API
+throttles then let requests through (RATELIMIT_FAIL_OPEN) rather than refuse or fail them.
+
+Each failure is logged once as a WARNING naming the operation and the error, never a key (keys
+can hold a client's address). After a failure this process leaves Redis alone for
+``RETRY_AFTER_SECONDS``, so a hung server costs one timeout now and then, not one per call.
+"""
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+from common.outages import Outages
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5.0
+
+outages = Outages(retry_after=RETRY_AFTER_SECONDS)
+
+
+class ForgivingRedisCache(RedisCache):
+    """``django.core.cache.backends.redis.RedisCache`` whose failures are misses (see the module)."""
+
+    def __init__(self, server, params) -> None:
+        super().__init__(server, params)
+        self._location = ",".join(self._servers)
+
+    def _safely(self, operation: str, call: Callable[[], Any], miss: Any) -> Any:
+        if outages.is_down(self._location):
+            return self._miss(miss)
+        try:
+            return call()
+        except (RedisError, OSError) as exc:
+            outages.record(self._location)
+            logger.warning(
+                "Cache unreachable (%s on %s): treated as a miss; Redis is tried again in %g s.",
+                type(exc).__name__,
+                operation,
+                outages.retry_after,
+            )
+            return self._miss(miss)
+
+    @staticmethod
+    def _miss(miss: Any) -> Any:
+        if isinstance(miss, Exception):
+            raise miss
+        return miss
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._safely("add", lambda: super(ForgivingRedisCache, self).add(key, value, timeout, version), False)
+
+    def get(self, key, default=None, version=None):
+        return self._safely("get", lambda: super(ForgivingRedisCache, self).get(key, default, version), default)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._safely("set", lambda: super(ForgivingRedisCache, self).set(key, value, timeout, version), None)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._safely("touch", lambda: super(ForgivingRedisCache, self).touch(key, timeout, version), False)
+
+    def delete(self, key, version=None):
+        return self._safely("delete", lambda: super(ForgivingRedisCache, self).delete(key, version), False)
+
+    def get_many(self, keys, version=None):
+        return self._safely("get_many", lambda: super(ForgivingRedisCache, self).get_many(keys, version), {})
+
+    def has_key(self, key, version=None):
+        return self._safely("has_key", lambda: super(ForgivingRedisCache, self).has_key(key, version), False)
+
+    def incr(self, key, delta=1, version=None):
+        missing = ValueError("The cache is unreachable; nothing was counted.")
+        return self._safely("incr", lambda: super(ForgivingRedisCache, self).incr(key, delta, version), missing)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._safely(
+            "set_many", lambda: super(ForgivingRedisCache, self).set_many(data, timeout, version), list(data)
+        )
+
+    def delete_many(self, keys, version=None):
+        return self._safely("delete_many", lambda: super(ForgivingRedisCache, self).delete_many(keys, version), None)
+
+    def clear(self):
+        return self._safely("clear", lambda: super(ForgivingRedisCache, self).clear(), False)

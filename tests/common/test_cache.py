@@ -1,0 +1,126 @@
+"""The cache backend when Redis is unreachable: misses and a warning, never an error, and quickly.
+
+These talk to real sockets: a port nobody listens on (refused at once) and a listening socket
+that never answers (a hung server). The last test uses the Redis that REDIS_URL names.
+"""
+
+import logging
+import socket
+import time
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from common.cache import outages
+from outreach.models import PresentationRequest
+from tests.api.conftest import request_body
+from tests.factories import PresentationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_cache_at(settings, url: str) -> None:
+    """The production cache configuration (backend, timeouts), pointed at ``url``."""
+    settings.CACHES = {"default": {**settings.REDIS_CACHE, "LOCATION": url, "KEY_PREFIX": "cache-tests"}}
+
+
+@pytest.fixture(autouse=True)
+def _no_remembered_outage():
+    outages.clear()
+    yield
+    outages.clear()
+
+
+@pytest.fixture
+def refused(settings):
+    """The cache points at a loopback port where nothing listens: every connection is refused."""
+    redis_cache_at(settings, f"redis://127.0.0.1:{free_port()}/0")
+
+
+@pytest.fixture
+def hung(settings):
+    """The cache points at a socket that accepts connections and never answers."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        redis_cache_at(settings, f"redis://127.0.0.1:{listener.getsockname()[1]}/0")
+        yield
+
+
+def cache_warnings(caplog) -> list[str]:
+    return [f"{r.levelname} {r.getMessage()}" for r in caplog.records if r.name == "common.cache"]
+
+
+def test_unreachable_cache_reads_as_misses_with_one_warning(refused, caplog):
+    with caplog.at_level(logging.WARNING):
+        answers = (
+            cache.get("count", "default"),
+            cache.add("count", 1, 60),
+            cache.set("count", 1, 60),
+            cache.get_many(["count"]),
+            cache.has_key("count"),
+            cache.delete("count"),
+        )
+        with pytest.raises(ValueError):
+            cache.incr("count")
+
+    assert answers == ("default", False, None, {}, False, False)
+    assert cache_warnings(caplog) == [
+        "WARNING Cache unreachable (ConnectionError on get): treated as a miss; Redis is tried again in 5 s."
+    ]
+
+
+def test_hung_cache_costs_one_timeout_then_nothing(hung, settings):
+    started = time.monotonic()
+    first = cache.get("count", "default")
+    first_seconds = time.monotonic() - started
+    started = time.monotonic()
+    again = [cache.add("count", 1, 60), cache.get("count", "default")]
+    again_seconds = time.monotonic() - started
+
+    assert (first, again) == ("default", [False, "default"])
+    assert settings.CACHE_TIMEOUT_SECONDS <= first_seconds < settings.CACHE_TIMEOUT_SECONDS + 0.5
+    assert again_seconds < 0.05
+
+
+def test_form_and_api_answer_when_the_cache_is_unreachable(refused, client, presentation, audience, form_data, caplog):
+    url = reverse("outreach:request_create", kwargs={"slug": presentation.slug})
+    with caplog.at_level(logging.WARNING):
+        by_form = client.post(url, {**form_data, "step": "confirm"})
+        by_api = APIClient().post("/api/v1/requests/", request_body(presentation, audience))
+        catalog = APIClient().get("/api/v1/presentations/")
+
+    assert (by_form.status_code, by_api.status_code, catalog.status_code) == (302, 201, 200)
+    assert PresentationRequest.objects.count() == 2
+    assert cache_warnings(caplog) == [
+        "WARNING Cache unreachable (ConnectionError on add): treated as a miss; Redis is tried again in 5 s."
+    ]
+    assert "127.0.0.1" not in caplog.text
+
+
+def test_hung_cache_does_not_hold_the_catalog(hung, db):
+    PresentationFactory()
+    started = time.monotonic()
+    answers = [APIClient().get("/api/v1/presentations/").status_code for _ in range(3)]
+
+    assert answers == [200, 200, 200]
+    assert time.monotonic() - started < 1.5
+
+
+@pytest.mark.redis
+def test_reachable_cache_counts_as_usual(settings, redis_url):
+    redis_cache_at(settings, redis_url)
+    cache.delete("count")
+
+    assert cache.add("count", 1, 60) is True
+    assert cache.incr("count") == 2
+    assert cache.get("count") == 2
+    cache.delete("count")
