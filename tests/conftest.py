@@ -14,11 +14,13 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 
+from common.cache import outages as cache_outages
 from outreach.api.examples import REQUEST as REQUEST_EXAMPLE
 from outreach.enums import Format, RequestStatus
 from outreach.models import Audience, Language, Presentation
 from scheduling.models import Booking
 from scheduling.services import review
+from scheduling.services.notify import broker_outages
 from tests.factories import (
     AudienceFactory,
     LanguageFactory,
@@ -58,10 +60,15 @@ def pytest_runtest_setup(item):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate-limit counters live in the cache; every test starts with none."""
+    """Rate-limit counters live in the cache; every test starts with none, and with no outage of
+    the cache or the broker remembered from another test."""
     cache.clear()
+    cache_outages.clear()
+    broker_outages.clear()
     yield
     cache.clear()
+    cache_outages.clear()
+    broker_outages.clear()
 
 
 @pytest.fixture
