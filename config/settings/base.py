@@ -233,8 +233,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 0.5,
-    "socket_timeout": 0.5,
+    "socket_connect_timeout": 0.3,
+    "socket_timeout": 0.3,
     # Publishing: one quick retry, not two seconds of them, before the row is left to the sweep.
     "max_retries": 1,
     "interval_start": 0,

@@ -35,10 +35,10 @@ ANSWER_WITHIN_SECONDS = 2.0
 def redis_everywhere(settings, redis_server, worker_process, monkeypatch):
     """The cache (as configured for production, with its timeouts) and the broker on ``redis_server``.
 
-    After a failure this process leaves each alone for a second (not five), to keep the test short.
+    After a failure this process leaves each alone for three seconds (not five), to keep the test short.
     """
-    monkeypatch.setattr(cache_outages, "retry_after", 1.0)
-    monkeypatch.setattr(broker_outages, "retry_after", 1.0)
+    monkeypatch.setattr(cache_outages, "retry_after", 3.0)
+    monkeypatch.setattr(broker_outages, "retry_after", 3.0)
     settings.CACHES = {"default": {**settings.REDIS_CACHE, "LOCATION": redis_server.url, "KEY_PREFIX": "outage"}}
     yield redis_server
     cache_outages.clear()
@@ -98,7 +98,11 @@ def test_requests_sent_while_redis_is_down_are_saved_and_acknowledged_once_it_is
         by_api, api_seconds = timed(lambda: submit_api(presentation, audience))
 
     assert (by_form.status_code, by_api.status_code) == (302, 201)
-    assert (form_seconds < ANSWER_WITHIN_SECONDS, api_seconds < ANSWER_WITHIN_SECONDS) == (True, True)
+    assert (form_seconds < ANSWER_WITHIN_SECONDS, api_seconds < ANSWER_WITHIN_SECONDS) == (True, True), (
+        form_seconds,
+        api_seconds,
+    )
+    print(f"answered in {form_seconds:.2f} s (form) and {api_seconds:.2f} s (API)")
     from_form = PresentationRequest.objects.exclude(contact_email=API_CONTACT).order_by("pk").last()
     from_api = PresentationRequest.objects.get(contact_email=API_CONTACT)
     assert by_form["Location"] == f"/requests/{from_form.status_token}/received/"
@@ -112,7 +116,7 @@ def test_requests_sent_while_redis_is_down_are_saved_and_acknowledged_once_it_is
     cache_warnings = [r.getMessage() for r in caplog.records if r.name == "common.cache"]
     assert (
         cache_warnings[0]
-        == "Cache unreachable (ConnectionError on add): treated as a miss; Redis is tried again in 1 s."
+        == "Cache unreachable (ConnectionError on add): treated as a miss; Redis is tried again in 3 s."
     )
     logged = caplog.text
     assert (from_form.status_token in logged, from_api.status_token in logged, "127.0.0.1" in logged) == (
@@ -148,7 +152,11 @@ def test_requests_sent_while_redis_hangs_are_answered_within_two_seconds(
     by_api, api_seconds = timed(lambda: submit_api(presentation, audience))
 
     assert (by_form.status_code, by_api.status_code) == (302, 201)
-    assert (form_seconds < ANSWER_WITHIN_SECONDS, api_seconds < ANSWER_WITHIN_SECONDS) == (True, True)
+    assert (form_seconds < ANSWER_WITHIN_SECONDS, api_seconds < ANSWER_WITHIN_SECONDS) == (True, True), (
+        form_seconds,
+        api_seconds,
+    )
+    print(f"answered in {form_seconds:.2f} s (form) and {api_seconds:.2f} s (API)")
     from_form = PresentationRequest.objects.exclude(contact_email=API_CONTACT).order_by("pk").last()
     from_api = PresentationRequest.objects.get(contact_email=API_CONTACT)
 
