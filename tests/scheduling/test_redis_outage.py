@@ -102,7 +102,6 @@ def test_requests_sent_while_redis_is_down_are_saved_and_acknowledged_once_it_is
         form_seconds,
         api_seconds,
     )
-    print(f"answered in {form_seconds:.2f} s (form) and {api_seconds:.2f} s (API)")
     from_form = PresentationRequest.objects.exclude(contact_email=API_CONTACT).order_by("pk").last()
     from_api = PresentationRequest.objects.get(contact_email=API_CONTACT)
     assert by_form["Location"] == f"/requests/{from_form.status_token}/received/"
@@ -156,7 +155,6 @@ def test_requests_sent_while_redis_hangs_are_answered_within_two_seconds(
         form_seconds,
         api_seconds,
     )
-    print(f"answered in {form_seconds:.2f} s (form) and {api_seconds:.2f} s (API)")
     from_form = PresentationRequest.objects.exclude(contact_email=API_CONTACT).order_by("pk").last()
     from_api = PresentationRequest.objects.get(contact_email=API_CONTACT)
 
