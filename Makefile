@@ -71,7 +71,7 @@ format: install
 LOCALES := es so hmn
 MESSAGES_IGNORE := tests bench var static config '*/migrations' '*/management' '*/admin.py' \
 	outreach/models.py calendars/models.py scheduling/models scheduling/views scheduling/api scheduling/forms \
-	scheduling/services/presenter_availability.py \
+	scheduling/services/presenter_availability.py scheduling/services/assignment.py \
 	outcomes/reports outcomes/templates/outcomes/report.html outcomes/templates/outcomes/_table.html \
 	scheduling/templates/scheduling/staff scheduling/templates/scheduling/presenter \
 	'scheduling/templates/scheduling/email/staff_*' 'scheduling/templates/scheduling/email/presenter_*' \

@@ -3,16 +3,20 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from common.links import token_hash, token_is_well_formed
 from outreach.enums import RequestStatus
 from outreach.models import Language, Presentation, PresentationRequest, RequestWindow
 from scheduling.models import (
+    Answer,
+    AssignmentAnswer,
     AuditEntry,
     Blackout,
     Booking,
+    BusyInterval,
     Notification,
     NotificationStatus,
     Presenter,
@@ -77,8 +81,45 @@ def requests_for_queue(
             booked &= Q(booking__start__lt=date_to)
         requests = requests.filter(in_range | booked).distinct()
     open_proposal = Proposal.objects.filter(request=OuterRef("pk"), state=ProposalState.OPEN)
-    return requests.annotate(last_window_end=Max("windows__end"), has_open_proposal=Exists(open_proposal)).order_by(
-        "submitted_at", "pk"
+    return (
+        requests.annotate(last_window_end=Max("windows__end"), has_open_proposal=Exists(open_proposal))
+        .annotate(**_answer_counts())
+        .order_by("submitted_at", "pk")
+    )
+
+
+def _current_answers(answer: str):
+    """Presenters' answers of kind ``answer`` to the request's booking as it is now (its SEQUENCE)."""
+    return AssignmentAnswer.objects.filter(
+        booking__request=OuterRef("pk"), sequence=OuterRef("booking__sequence"), answer=answer
+    )
+
+
+def _count(rows) -> Coalesce:
+    return Coalesce(Subquery(rows.values("booking").annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+def _answer_counts() -> dict:
+    """``presenters_declined``, ``presenters_confirmed`` and ``presenters_assigned`` for each request."""
+    assigned = BusyInterval.objects.filter(
+        booking__request=OuterRef("pk"), booking__cancelled_at__isnull=True, kind=BusyKind.PRESENTING
+    )
+    return {
+        "presenters_declined": _count(_current_answers(Answer.DECLINED)),
+        "presenters_confirmed": _count(_current_answers(Answer.CONFIRMED)),
+        "presenters_assigned": _count(assigned),
+    }
+
+
+def requests_with_declined_presenters() -> QuerySet[PresentationRequest]:
+    """Scheduled requests whose booking a presenter has declined (as it is now): staff must find
+    someone else. Soonest talk first."""
+    return (
+        PresentationRequest.objects.filter(status=RequestStatus.SCHEDULED, booking__cancelled_at__isnull=True)
+        .filter(Exists(_current_answers(Answer.DECLINED)))
+        .select_related("presentation", "booking")
+        .annotate(**_answer_counts())
+        .order_by("booking__start", "pk")
     )
 
 
@@ -101,9 +142,10 @@ def request_for_staff(*, pk: int) -> PresentationRequest | None:
 
 
 def booking_for_request(*, request: PresentationRequest) -> Booking | None:
+    """The request's booking with its presenters and their answers."""
     return (
         Booking.objects.select_related("lead_presenter", "request__presentation")
-        .prefetch_related("co_presenters")
+        .prefetch_related("co_presenters", "answers")
         .filter(request=request)
         .first()
     )
@@ -234,7 +276,8 @@ def presenter_for_user(*, user) -> Presenter | None:
 
 
 def bookings_for_presenter(*, presenter: Presenter, now: datetime | None = None) -> QuerySet[Booking]:
-    """The presenter's scheduled bookings that have not ended, as lead or co-presenter, soonest first."""
+    """The presenter's scheduled bookings that have not ended, as lead or co-presenter, soonest first,
+    with the presenter's answer to each (``my_answers``: none or one)."""
     now = now or timezone.now()
     mine = Booking.objects.filter(Q(lead_presenter=presenter) | Q(co_presenters=presenter)).values("pk")
     return (
@@ -242,7 +285,10 @@ def bookings_for_presenter(*, presenter: Presenter, now: datetime | None = None)
             pk__in=mine, cancelled_at__isnull=True, request__status=RequestStatus.SCHEDULED, end__gt=now
         )
         .select_related("request__presentation", "request__audience", "request__language", "lead_presenter")
-        .prefetch_related("co_presenters")
+        .prefetch_related(
+            "co_presenters",
+            Prefetch("answers", queryset=AssignmentAnswer.objects.filter(presenter=presenter), to_attr="my_answers"),
+        )
         .order_by("start", "pk")
     )
 
@@ -252,6 +298,21 @@ def time_off_for_presenter(*, presenter: Presenter, now: datetime | None = None)
     now = now or timezone.now()
     return Blackout.objects.filter(Q(presenter=presenter) | Q(presenter__isnull=True), end__gt=now).order_by(
         "start", "pk"
+    )
+
+
+def booking_for_presenter(*, presenter: Presenter, pk: int) -> Booking | None:
+    """One booking the presenter is on (lead or co-presenter), in any state, with what its page shows
+    and the presenter's answer (``my_answers``: none or one), or None."""
+    mine = Booking.objects.filter(Q(lead_presenter=presenter) | Q(co_presenters=presenter)).values("pk")
+    return (
+        Booking.objects.filter(pk=pk, pk__in=mine)
+        .select_related("request__presentation", "request__audience", "request__language", "lead_presenter")
+        .prefetch_related(
+            "co_presenters",
+            Prefetch("answers", queryset=AssignmentAnswer.objects.filter(presenter=presenter), to_attr="my_answers"),
+        )
+        .first()
     )
 
 

@@ -31,6 +31,9 @@ presenter_urls = (
     [
         path("", presenter.after_login, name="home"),
         path("schedule/", presenter.my_schedule, name="schedule"),
+        path("bookings/<int:pk>/", presenter.my_booking, name="booking"),
+        path("bookings/<int:pk>/confirm/", presenter.booking_confirm, name="booking_confirm"),
+        path("bookings/<int:pk>/decline/", presenter.booking_decline, name="booking_decline"),
         path("availability/", presenter.my_availability, name="availability"),
         path("availability/time-off/", presenter.time_off_add, name="time_off_add"),
         path("availability/time-off/<int:pk>/remove/", presenter.time_off_remove, name="time_off_remove"),

@@ -1,4 +1,5 @@
-"""The forms on a presenter's own pages: time off, regular weekly hours with the monthly limit.
+"""The forms on a presenter's own pages: time off, regular weekly hours with the monthly limit, and
+the reason for declining an assignment.
 
 They read the inputs; the rules (order of the days, hours that end after they start, the limit's
 range) are the service's, and its errors come back next to the fields with ``add_service_errors``.
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import AccessibleForm, BoundedDateField, CleanCharField
 from scheduling.models import Presenter, Weekday
+from scheduling.services.assignment import MSG_DECLINE_REASON
 
 MSG_HOURS_MISSING = _("Give the time you start and the time you finish, or untick the day.")
 
@@ -94,3 +96,18 @@ class WeeklyHoursForm(AccessibleForm):
             },
             "max_talks_per_month": data.get("max_talks_per_month"),
         }
+
+
+class DeclineAssignmentForm(AccessibleForm):
+    """Why the presenter cannot give a talk they were assigned."""
+
+    reason = CleanCharField(
+        label=_("Why you cannot give it"),
+        max_length=2000,
+        multiline=True,
+        error_messages={"required": MSG_DECLINE_REASON},
+        help_text=_("Staff read it when they look for someone else; the organization does not see it."),
+    )
+
+    def service_arguments(self) -> dict:
+        return dict(self.cleaned_data)

@@ -1,8 +1,11 @@
-"""Scheduling models: presenters and their time off, bookings, proposals, the audit trail and the outbox."""
+"""Scheduling models: presenters and their time off, bookings and the presenters' answers to them,
+proposals, the audit trail and the outbox."""
 
 from scheduling.models.bookings import (
     BOOKING_DETAILS,
     PROPOSAL_TERMS,
+    Answer,
+    AssignmentAnswer,
     Booking,
     BusyInterval,
     Proposal,
@@ -15,6 +18,8 @@ from scheduling.models.people import Blackout, Presenter, Weekday, WeeklyHours
 __all__ = [
     "BOOKING_DETAILS",
     "PROPOSAL_TERMS",
+    "Answer",
+    "AssignmentAnswer",
     "AuditEntry",
     "Blackout",
     "Booking",

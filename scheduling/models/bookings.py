@@ -213,3 +213,42 @@ class ProposedTime(models.Model):
 
     def __str__(self) -> str:
         return f"{self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
+
+
+class Answer(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+
+
+class AssignmentAnswer(models.Model):
+    """A presenter's latest answer to being assigned to a booking: they confirm, or decline with a reason.
+
+    ``sequence`` is the booking's SEQUENCE when they answered: once the booking changes (time,
+    place or presenters) the answer no longer counts and the presenter is asked again. The audit
+    trail keeps every answer; this row only the latest.
+    """
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="answers")
+    presenter = models.ForeignKey(Presenter, on_delete=models.CASCADE, related_name="answers")
+    sequence = models.PositiveIntegerField(_("sequence"))
+    answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    answered_at = models.DateTimeField(_("answered"))
+
+    class Meta:
+        ordering = ["booking", "presenter"]
+        verbose_name = _("presenter's answer")
+        verbose_name_plural = _("presenters' answers")
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "presenter"], name="one_answer_per_assignment"),
+            models.CheckConstraint(
+                condition=~models.Q(answer="declined") | ~models.Q(reason=""), name="decline_has_a_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.presenter_id} {self.answer} booking {self.booking_id} (sequence {self.sequence})"
+
+    def counts_for(self, booking: Booking) -> bool:
+        """Whether this answer is about the booking as it is now."""
+        return self.sequence == booking.sequence

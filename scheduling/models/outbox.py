@@ -22,7 +22,7 @@ class AuditEntry(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    actor = models.CharField(_("actor"), max_length=20, help_text=_("staff, requester or system"))
+    actor = models.CharField(_("actor"), max_length=20, help_text=_("staff, requester, presenter or system"))
     action = models.CharField(_("action"), max_length=30)
     from_status = models.CharField(_("from"), max_length=20, choices=RequestStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=RequestStatus.choices)
@@ -51,6 +51,7 @@ class NotificationKind(models.TextChoices):
     BOOKING_CANCELLED = "booking_cancelled", _("Cancellation (requester)")
     PRESENTER_CANCELLED = "presenter_cancelled", _("Cancellation (presenter)")
     STAFF_BOOKING_CANCELLED = "staff_booking_cancelled", _("Cancellation (staff)")
+    STAFF_PRESENTER_DECLINED = "staff_presenter_declined", _("Presenter declined (staff)")
     REQUEST_DECLINED = "request_declined", _("Request declined (requester)")
     REQUEST_WITHDRAWN = "request_withdrawn", _("Request withdrawn (requester)")
     STAFF_REQUEST_WITHDRAWN = "staff_request_withdrawn", _("Request withdrawn (staff)")

@@ -63,6 +63,7 @@ SUBJECTS = {
     Kind.BOOKING_CANCELLED: _("Cancelled: %(title)s on %(date)s"),
     Kind.PRESENTER_CANCELLED: _("Cancelled: %(title)s on %(date)s (%(organization)s)"),
     Kind.STAFF_BOOKING_CANCELLED: _("Cancelled: %(reference)s (%(organization)s) on %(date)s"),
+    Kind.STAFF_PRESENTER_DECLINED: _("A presenter declined %(reference)s (%(organization)s) on %(date)s"),
     Kind.REQUEST_DECLINED: _("About your presentation request %(reference)s"),
     Kind.REQUEST_WITHDRAWN: _("Your request %(reference)s has been withdrawn"),
     Kind.STAFF_REQUEST_WITHDRAWN: _("Withdrawn: %(reference)s (%(organization)s)"),

@@ -1,5 +1,6 @@
-"""A presenter's own pages (/my/...): where signing in leads, their upcoming schedule, and their
-availability (time off, regular weekly hours, how many talks a month they take).
+"""A presenter's own pages (/my/...): where signing in leads, their upcoming schedule, each booking
+with their answer (confirm, or decline with a reason), and their availability (time off, regular
+weekly hours, how many talks a month they take).
 
 Each form POSTs to its own URL and calls one service function. A ValidationError re-renders the
 page with the errors next to the fields (400).
@@ -21,15 +22,19 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from outreach.enums import RequestStatus
 from scheduling import selectors
-from scheduling.forms.presenter import TimeOffForm, WeeklyHoursForm
-from scheduling.models import Blackout, Presenter
-from scheduling.services import presenter_availability
+from scheduling.forms.presenter import DeclineAssignmentForm, TimeOffForm, WeeklyHoursForm
+from scheduling.models import Blackout, Booking, Presenter
+from scheduling.services import assignment, presenter_availability
 
 MSG_TIME_OFF_ADDED = _("Your time off is saved. Staff will not suggest you for talks then.")
 MSG_TIME_OFF_REMOVED = _("That time off is removed.")
 MSG_HOURS_SAVED = _("Your weekly hours and monthly limit are saved.")
 MSG_NO_SUCH_TIME_OFF = _("You have no time off with this number.")
+MSG_NO_SUCH_BOOKING = _("You are not presenting a talk with this number.")
+MSG_CONFIRMED = _("Thank you: you confirmed this presentation.")
+MSG_DECLINED = _("You declined this presentation. Staff have been told and will find someone else.")
 
 
 def presenter_required(view: Callable) -> Callable:
@@ -46,13 +51,91 @@ def presenter_required(view: Callable) -> Callable:
     return wrapped
 
 
+def _with_answer(booking: Booking) -> Booking:
+    """Set ``my_answer`` (the presenter's answer to the booking as it is now, or None) and
+    ``asked_again`` (they answered before staff changed it) from the prefetched ``my_answers``."""
+    row = booking.my_answers[0] if booking.my_answers else None
+    booking.my_answer = row if row is not None and row.counts_for(booking) else None
+    booking.asked_again = row is not None and booking.my_answer is None
+    return booking
+
+
 @never_cache
 @require_GET
 @presenter_required
 def my_schedule(request: HttpRequest, presenter: Presenter) -> HttpResponse:
     """The signed-in presenter's upcoming bookings with everything needed to get there and present."""
-    bookings = selectors.bookings_for_presenter(presenter=presenter)
+    bookings = [_with_answer(booking) for booking in selectors.bookings_for_presenter(presenter=presenter)]
     return render(request, "scheduling/presenter/schedule.html", {"presenter": presenter, "bookings": bookings})
+
+
+# --- One booking, and the presenter's answer ------------------------------------------------------
+
+
+def _booking_or_404(presenter: Presenter, pk: int) -> Booking:
+    booking = selectors.booking_for_presenter(presenter=presenter, pk=pk)
+    if booking is None:
+        raise Http404(MSG_NO_SUCH_BOOKING)
+    return _with_answer(booking)
+
+
+def _booking_page(
+    request: HttpRequest,
+    presenter: Presenter,
+    booking: Booking,
+    *,
+    form: DeclineAssignmentForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "presenter": presenter,
+        "booking": booking,
+        "decline_form": form or DeclineAssignmentForm(prefix="decline"),
+        "error": error,
+        "may_answer": booking.is_active
+        and booking.request.status == RequestStatus.SCHEDULED
+        and booking.end > timezone.now(),
+    }
+    return render(request, "scheduling/presenter/booking.html", context, status=status)
+
+
+@never_cache
+@require_GET
+@presenter_required
+def my_booking(request: HttpRequest, presenter: Presenter, pk: int) -> HttpResponse:
+    """One of the presenter's bookings (the link in their calendar feed): the details and their answer."""
+    return _booking_page(request, presenter, _booking_or_404(presenter, pk))
+
+
+@require_POST
+@presenter_required
+def booking_confirm(request: HttpRequest, presenter: Presenter, pk: int) -> HttpResponse:
+    booking = _booking_or_404(presenter, pk)
+    try:
+        assignment.assignment_confirm(booking=booking, presenter=presenter, by=request.user)
+    except assignment.AssignmentClosed as exc:
+        return _booking_page(request, presenter, booking, error=exc.message, status=409)
+    messages.success(request, MSG_CONFIRMED)
+    return redirect("presenter:booking", pk=booking.pk)
+
+
+@require_POST
+@presenter_required
+def booking_decline(request: HttpRequest, presenter: Presenter, pk: int) -> HttpResponse:
+    booking = _booking_or_404(presenter, pk)
+    form = DeclineAssignmentForm(request.POST, prefix="decline")
+    if not form.is_valid():
+        return _booking_page(request, presenter, booking, form=form, status=400)
+    try:
+        assignment.assignment_decline(booking=booking, presenter=presenter, by=request.user, **form.service_arguments())
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return _booking_page(request, presenter, booking, form=form, status=400)
+    except assignment.AssignmentClosed as exc:
+        return _booking_page(request, presenter, booking, form=form, error=exc.message, status=409)
+    messages.success(request, MSG_DECLINED)
+    return redirect("presenter:booking", pk=booking.pk)
 
 
 @require_GET

@@ -33,7 +33,7 @@ from scheduling.forms.actions import (
     RescheduleForm,
 )
 from scheduling.forms.filters import QueueFilterForm, parse_calendar_bound
-from scheduling.models import Booking, ProposalState
+from scheduling.models import Answer, Booking, ProposalState
 from scheduling.services import notify, review
 from scheduling.services.availability import presenter_fits
 
@@ -69,6 +69,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "requests": page.object_list,
+            "declined_by_presenters": selectors.requests_with_declined_presenters(),
             "filters": filters,
             "stale_before": selectors.stale_cutoff(),
             "stale_days": settings.STALE_REQUEST_DAYS,
@@ -105,6 +106,20 @@ def _suggestions(found: PresentationRequest) -> list[tuple]:
     return rows
 
 
+def _answers(booking: Booking) -> list[tuple]:
+    """(presenter, their answer to the booking as it is now or None) for each presenter, lead first."""
+    latest = {answer.presenter_id: answer for answer in booking.answers.all()}
+    current = {pk: answer for pk, answer in latest.items() if answer.counts_for(booking)}
+    return [(presenter, current.get(presenter.pk)) for presenter in booking.presenters()]
+
+
+def _replacements(found: PresentationRequest, booking: Booking) -> list:
+    """Suggested presenters (``presenter_fits``) not on the booking, free at its time: who could take over."""
+    on_booking = {p.pk for p in booking.presenters()}
+    fits = presenter_fits(request=found, start=booking.start, end=booking.end, exclude_booking=booking)
+    return [fit for fit in fits if fit.suggested and fit.presenter.pk not in on_booking][:SUGGESTIONS_PER_WINDOW]
+
+
 def _detail(
     request: HttpRequest,
     found: PresentationRequest,
@@ -132,7 +147,12 @@ def _detail(
     if form is not None and form.prefix in forms:
         forms[form.prefix] = form
     proposals = list(found.proposals.all())
+    answers = _answers(booking) if booking is not None else []
+    declined = [(presenter, answer) for presenter, answer in answers if answer and answer.answer == Answer.DECLINED]
     context = {
+        "answers": answers,
+        "declined": declined,
+        "replacements": _replacements(found, booking) if declined and "reschedule" in forms else [],
         "request_obj": found,
         "booking": booking,
         "forms": forms,

@@ -193,10 +193,24 @@ def test_staff_pages_have_no_axe_violations(page, site, staff_user):
     assert audit.violations == {}, audit.report()
 
 
-def test_presenter_schedule_has_no_axe_violations(page, site):
+def test_presenter_pages_have_no_axe_violations(page, site):
     sign_in(page, "ana", PRESENTER_PASSWORD)
     audit = Audit(page)
     audit.check("presenter-schedule", "/my/schedule/")
+    audit.check("presenter-availability", "/my/availability/")
+    audit.check("presenter-booking", f"/my/bookings/{site['scheduled_booking'].pk}/")
+    page.get_by_role("button", name="Decline this presentation").click()
+    expect(page.get_by_role("alert")).to_contain_text("Give a reason")
+    audit.check("presenter-booking-decline-error")
+    page.get_by_label("Why you cannot give it").fill("I am away at a training that week.")
+    page.get_by_role("button", name="Decline this presentation").click()
+    expect(page.get_by_role("status")).to_contain_text("You declined this presentation.")
+    audit.check("presenter-booking-declined")
+    audit.check("presenter-booking-cancelled", f"/my/bookings/{site['cancelled_booking'].pk}/")
+
+    sign_in(page, "sam", STAFF_PASSWORD)
+    audit.check("staff-queue-presenter-declined", "/staff/")
+    audit.check("staff-request-presenter-declined", f"/staff/requests/{site['scheduled'].pk}/")
 
     assert audit.violations == {}, audit.report()
 

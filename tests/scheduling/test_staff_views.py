@@ -329,8 +329,8 @@ def test_queue_query_count_does_not_grow_with_rows(staff_client, presentation, d
         failed_notification(PresentationRequestFactory(presentation=presentation))
 
     # session, user, nav presenter link, failed notifications, count, requests, windows,
-    # presentation and audience choices
-    with django_assert_num_queries(9):
+    # presentation and audience choices, and the requests a presenter declined
+    with django_assert_num_queries(10):
         response = staff_client.get("/staff/", {"status": "submitted", "county": "rice"})
 
     assert response.text.count('<tr class="failed-notification">') == rows
