@@ -65,12 +65,14 @@ class _Texts:
     open_to_public: str
     cancelled: str
     pending: str
-    staff_page: str  # with {pk}
+    staff_page: str  # with {pk}, the request's
+    presenter_page: str  # with {pk}, the booking's
     presentation_pages: dict[str, str]
 
     @classmethod
     def resolve(cls) -> "_Texts":
         staff_page = reverse("staff:request_detail", args=[_PK_MARK]).replace(str(_PK_MARK), "{pk}")
+        presenter_page = reverse("presenter:booking", args=[_PK_MARK]).replace(str(_PK_MARK), "{pk}")
         return cls(
             formats={value: str(label) for value, label in Format.choices},
             # Translators: a line of a public calendar event, as in "Format: In person".
@@ -79,6 +81,7 @@ class _Texts:
             cancelled=str(CANCELLED_PREFIX),
             pending=str(PENDING_PREFIX),
             staff_page=settings.SITE_URL + staff_page,
+            presenter_page=settings.SITE_URL + presenter_page,
             presentation_pages={},
         )
 
@@ -141,17 +144,21 @@ def _logistics(booking: Booking, texts: _Texts, *, co_presenters: list[str], sta
         lines.append(f"Notes: {request.notes}")
     if staff:
         lines.append(f"Staff page: {texts.staff_page.format(pk=request.pk)}")
+    else:
+        lines.append(f"Confirm or decline: {texts.presenter_page.format(pk=booking.pk)}")
     return "\n".join(lines)
 
 
 def _private_event(booking: Booking, texts: _Texts, *, co_presenters: list[str], staff: bool) -> Event:
+    """A booking in a private feed; its link opens the staff's request page, or the presenter's own
+    page for the booking (where they confirm or decline it)."""
     request = booking.request
     return _booking_event(
         booking,
         summary=texts.summary(booking, f"{request.presentation.title} – {request.organization_name}"),
         location=booking_location(booking),
         description=_logistics(booking, texts, co_presenters=co_presenters, staff=staff),
-        url=settings.SITE_URL + "/",
+        url=texts.staff_page.format(pk=request.pk) if staff else texts.presenter_page.format(pk=booking.pk),
     )
 
 

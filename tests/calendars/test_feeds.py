@@ -333,9 +333,33 @@ def test_presenter_feed_has_full_logistics_of_their_bookings_only(client, privat
             "Presenters: Ruth Amundsen, Tomasz Wieczorek",
             "Accessibility or interpreter needs: Interpreter in Somali for two residents",
             "Notes: Gate code 4471; do not photograph the building",
+            f"Confirm or decline: https://outreach.test/my/bookings/{shelter.pk}/",
         ]
     )
     assert str(events[private_fixtures["virtual"].uid]["LOCATION"]) == "https://meet.example.com/j/8861-secret"
+
+
+def test_presenter_feed_events_link_to_the_presenters_own_page_for_the_booking(
+    client, django_user_model, private_fixtures, presenter
+):
+    shelter, cancelled = private_fixtures["shelter"], private_fixtures["cancelled"]
+    co = private_fixtures["co"]
+    co.user = django_user_model.objects.create_user("tomasz", "t.wieczorek@example.org", "pw")
+    co.save()
+    events = events_by_uid(body_of(client.get(presenter_url(co))))
+    links = {uid: str(event["URL"]) for uid, event in events.items()}
+
+    client.force_login(co.user)
+    pages = {uid: client.get(urlsplit(link).path) for uid, link in links.items()}
+
+    assert links == {
+        shelter.uid: f"https://outreach.test/my/bookings/{shelter.pk}/",
+        cancelled.uid: f"https://outreach.test/my/bookings/{cancelled.pk}/",
+    }
+    assert [pages[uid].status_code for uid in (shelter.uid, cancelled.uid)] == [200, 200]
+    assert "Cornerstone House Shelter" in pages[shelter.uid].text
+    assert "Confirm I will present" in pages[shelter.uid].text
+    assert "This presentation was cancelled." in pages[cancelled.uid].text
 
 
 def test_co_presenter_feed_holds_their_bookings(client, private_fixtures):
@@ -385,6 +409,7 @@ def test_staff_feed_holds_every_booking(client, private_fixtures, staff):
     assert str(events[private_fixtures["shelter"].uid]["DESCRIPTION"]).endswith(
         f"\nStaff page: https://outreach.test/staff/requests/{request.pk}/"
     )
+    assert str(events[private_fixtures["shelter"].uid]["URL"]) == f"https://outreach.test/staff/requests/{request.pk}/"
 
 
 def test_staff_feed_with_tentative_adds_pending_windows(client, staff, presenter, presentation):
