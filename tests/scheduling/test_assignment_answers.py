@@ -252,3 +252,23 @@ def test_a_booking_that_has_ended_cannot_be_declined(pat_client, booking):
     assert response.status_code == 409
     assert str(MSG_OVER) in page_text(response)
     assert AssignmentAnswer.objects.count() == 0
+
+
+def test_the_assignment_and_update_emails_link_each_presenter_to_their_page(staff_user, booking, pat, ben):
+    later = booking.start + timedelta(hours=2)
+    plan = review.Plan(later, later + timedelta(hours=1), pat, [ben], booking.format, booking.location)
+    review.booking_reschedule(request=booking.request, by=staff_user, plan=plan)
+    link = f"https://outreach.test/my/bookings/{booking.pk}/"
+
+    emails = Notification.objects.filter(recipient__in=[pat.email, ben.email]).order_by("kind", "recipient")
+
+    assert [(n.kind, n.recipient) for n in emails] == [
+        (NotificationKind.PRESENTER_ASSIGNED, "ben@example.org"),
+        (NotificationKind.PRESENTER_ASSIGNED, "pat@example.org"),
+        (NotificationKind.PRESENTER_UPDATED, "ben@example.org"),
+        (NotificationKind.PRESENTER_UPDATED, "pat@example.org"),
+    ]
+    assert [f"on your page: {link}" in n.body_text for n in emails] == [True] * 4
+    assert [f'<a href="{link}">' in n.body_html for n in emails] == [True] * 4
+    requester = Notification.objects.get(kind=NotificationKind.BOOKING_CONFIRMED)
+    assert "/my/bookings/" not in requester.body_text + requester.body_html
