@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_ratelimit",
+    "csp",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -55,6 +57,8 @@ MIDDLEWARE = [
     # REMOTE_ADDR becomes the client's address behind TRUSTED_PROXY_COUNT proxies (X-Forwarded-For).
     "common.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language of the request: English on staff pages, else the visitor's choice (common.languages).
@@ -93,6 +97,25 @@ TEMPLATES = [
         },
     },
 ]
+
+# --- Content-Security-Policy (django-csp: https://django-csp.readthedocs.io/) ------------------
+# Scripts and styles come from the site itself: no inline script or style, except an element that
+# carries the page's nonce (``request.csp_nonce``: FullCalendar's own styles, Swagger UI's page
+# style). Nothing is framed, nothing is loaded from elsewhere, forms post only to the site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- Database --------------------------------------------------------------------------
 # SQLite under var/ unless DATABASE_URL names another (postgres://user@host:5432/name).

@@ -53,8 +53,11 @@ def test_docs_load_nothing_from_elsewhere(client):
         "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.css",
         "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js",
         "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-standalone-preset.js",
+        "/api/docs/?script=",
     ]
-    assert '"validatorUrl": null' in page.text
-    assert "https://" not in page.text
+    script = client.get("/api/docs/?script=")
+    assert (script.status_code, script["Content-Type"]) == (200, "application/javascript")
+    assert '"validatorUrl": null' in script.text
+    assert "https://" not in page.text + script.text
     for source in sources:
         assert client.get(source).status_code == 200, source
