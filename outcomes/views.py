@@ -40,8 +40,10 @@ MSG_EVALUATION_THANKS = _("Thank you! Your answers help us improve and report to
 MSG_SURVEY_RATE_LIMITED = _(
     "We have received many answers from your connection in a short time. Please try again in a little while."
 )
+MSG_SURVEY_ALREADY_ANSWERED = _("You have already answered this survey on this device. Thank you!")
 MSG_NO_SUCH_TABLE = _("The report has no such table.")
 SURVEY_RATE_GROUP = "audience-survey"
+SURVEY_ANSWERED_COOKIE = "survey_answered"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
@@ -104,8 +106,9 @@ def _survey_booking_or_404(code: str) -> Booking:
     return booking
 
 
-def _survey_page(request, booking, *, form=None, state=None, blocked: str = "", status: int = 200):
+def _survey_page(request, booking, *, form=None, state=None, blocked: str = "", answered: str = "", status: int = 200):
     context = {
+        "answered": answered,
         "booking": booking,
         "presentation": booking.request.presentation,
         "form": form,
@@ -128,6 +131,11 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
     state = selectors.survey_state(booking=booking)
     if state != selectors.SurveyState.OPEN:
         return _survey_page(request, booking, state=state, status=_closed_status(state))
+    if survey_answered_here(request, booking=booking):
+        answered = str(MSG_SURVEY_ALREADY_ANSWERED)
+        return _survey_page(
+            request, booking, state=state, answered=answered, status=200 if request.method == "GET" else 409
+        )
     if request.method == "GET":
         return _survey_page(request, booking, form=SurveyForm(), state=state)
 
@@ -143,7 +151,32 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
         return _survey_page(request, booking, form=form, state=state, status=400)
     except services.SurveyClosed as exc:
         return _survey_page(request, booking, state=exc.state, status=_closed_status(exc.state))
-    return redirect("outcomes:survey_thanks", code=outcome_links.survey_code(booking=booking))
+    response = redirect("outcomes:survey_thanks", code=outcome_links.survey_code(booking=booking))
+    survey_answered_remember(response, booking=booking)
+    return response
+
+
+def _answered_cookie(booking: Booking) -> str:
+    return f"{SURVEY_ANSWERED_COOKIE}_{booking.pk}"
+
+
+def survey_answered_here(request: HttpRequest, *, booking: Booking) -> bool:
+    """Whether this browser has answered the booking's survey (its cookie), whatever its address."""
+    return request.COOKIES.get(_answered_cookie(booking)) == "1"
+
+
+def survey_answered_remember(response: HttpResponse, *, booking: Booking) -> None:
+    """One answer per browser and survey: a cookie for /survey/ that says only that this one was
+    answered, kept until a little after the survey closes. It holds nothing about the person."""
+    response.set_cookie(
+        _answered_cookie(booking),
+        "1",
+        max_age=(settings.SURVEY_OPEN_DAYS + 2) * 24 * 60 * 60,
+        path="/survey/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def survey_rate_limited(request: HttpRequest, *, code: str) -> bool:
@@ -228,7 +261,10 @@ def report(request: HttpRequest) -> HttpResponse:
                 result.tables[key]
                 for key in ("counties", "organization_types", "audiences", "presentations", "presenters")
             ],
-            "outcome_tables": [result.tables[key] for key in ("evaluations", "next_steps", "survey", "requests")],
+            "outcome_tables": [
+                result.tables[key]
+                for key in ("evaluations", "next_steps", "survey", "survey_by_presentation", "requests")
+            ],
         }
     )
     return render(request, "outcomes/report.html", context)

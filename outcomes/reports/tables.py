@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outcomes.models import NextStep, WouldRequestAgain
@@ -14,6 +15,7 @@ COL_ORGANIZATIONS = _("Organizations")
 COL_MEASURE = _("Measure")
 COL_VALUE = _("Value")
 ROW_TOTAL = _("Total")
+MSG_MORE_ANSWERS_THAN_PEOPLE = _("More answers than people reached")
 
 
 @dataclass
@@ -93,7 +95,49 @@ def evaluation_tables(lines: list) -> list[Table]:
             [str(_("Share who know where to get help")), _share(knows, responses)],
         ],
     )
-    return [host, next_steps, survey]
+    return [host, next_steps, survey, survey_by_presentation(lines)]
+
+
+def survey_by_presentation(lines: list) -> Table:
+    """Survey answers per presentation next to the people it reached, so that a survey answered
+    many times over (more answers than people, or far more than the others) stands out."""
+    rows = []
+    for line in lines:
+        if not line.survey_responses:
+            continue
+        suspicious = line.survey_responses > line.people
+        rows.append(
+            [
+                line.request.reference,
+                timezone.localtime(line.booking.start).date().isoformat(),
+                line.request.presentation.title,
+                line.people,
+                line.survey_responses,
+                _share(line.survey_responses, line.people),
+                str(MSG_MORE_ANSWERS_THAN_PEOPLE) if suspicious else None,
+            ]
+        )
+    return Table(
+        "survey_by_presentation",
+        str(_("Audience survey answers per presentation")),
+        [
+            str(_("Reference")),
+            str(_("Date")),
+            str(_("Presentation")),
+            str(_("People reached")),
+            str(_("Answers")),
+            str(_("Answers per person reached")),
+            str(_("Check")),
+        ],
+        rows,
+        note=str(
+            _(
+                "Each browser can answer a survey once, and each connection a limited number of times; "
+                "a presentation with more answers than people, or far more than usual, may have been "
+                "answered repeatedly and deserves a look before its numbers are reported."
+            )
+        ),
+    )
 
 
 def has_evaluation(booking: Booking) -> bool:

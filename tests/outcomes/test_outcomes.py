@@ -24,6 +24,7 @@ from outcomes.tasks import send_evaluation_reminders
 from outcomes.views import (
     MSG_EVALUATION_NOT_FOUND,
     MSG_EVALUATION_THANKS,
+    MSG_SURVEY_ALREADY_ANSWERED,
     MSG_SURVEY_NOT_FOUND,
     MSG_SURVEY_RATE_LIMITED,
 )
@@ -363,14 +364,58 @@ def test_survey_bad_input_is_400_with_messages(client, presented):
 def test_survey_rate_limit_per_address(client, presented, alex, staff):
     path = survey_path(presented)
 
-    codes = [client.post(path, SURVEY, REMOTE_ADDR="203.0.113.5").status_code for _ in range(3)]
-    other_address = client.post(path, SURVEY, REMOTE_ADDR="203.0.113.6")
-    blocked = client.post(path, SURVEY, REMOTE_ADDR="203.0.113.5")
+    def from_another_browser(address):
+        client.cookies.clear()
+        return client.post(path, SURVEY, REMOTE_ADDR=address)
+
+    codes = [from_another_browser("203.0.113.5").status_code for _ in range(3)]
+    other_address = from_another_browser("203.0.113.6")
+    blocked = from_another_browser("203.0.113.5")
 
     assert codes == [302, 302, 429]
     assert other_address.status_code == 302
     assert str(MSG_SURVEY_RATE_LIMITED) in blocked.text
     assert SurveyResponse.objects.count() == 3
+
+
+def test_survey_takes_one_answer_per_browser(client, presented):
+    path = survey_path(presented)
+
+    first = client.post(path, SURVEY)
+    again = client.post(path, {**SURVEY, "comment": "Second time"})
+    page = client.get(path)
+    client.cookies.clear()
+    another_browser = client.post(path, SURVEY)
+
+    assert first.status_code == 302
+    cookie = first.cookies[f"survey_answered_{presented.pk}"]
+    assert (cookie.value, cookie["path"], cookie["httponly"], cookie["samesite"]) == ("1", "/survey/", True, "Lax")
+    assert again.status_code == 409
+    assert str(MSG_SURVEY_ALREADY_ANSWERED) in again.text
+    assert (
+        page.status_code,
+        str(MSG_SURVEY_ALREADY_ANSWERED) in page.text,
+        '<form method="post" action="/survey/' in page.text,
+    ) == (200, True, False)
+    assert another_browser.status_code == 302
+    assert SurveyResponse.objects.count() == 2
+    assert SurveyResponse.objects.filter(comment="Second time").count() == 0
+
+
+def test_answering_one_survey_leaves_another_open(client, presented, alex, staff):
+    other_request = PresentationRequestFactory(presentation=presented.request.presentation)
+    start = days_ahead(31, 10)
+    plan = Plan(start, start + timedelta(minutes=90), alex, [], Format.IN_PERSON, "Room 3, 100 Division St S")
+    other = move(
+        review.request_approve(request=other_request, by=staff, plan=plan), timezone.now() - timedelta(hours=2)
+    )
+    client.post(survey_path(presented), SURVEY)
+
+    other_page = client.get(survey_path(other))
+    other_answer = client.post(survey_path(other), SURVEY)
+
+    assert (other_page.status_code, str(MSG_SURVEY_ALREADY_ANSWERED) in other_page.text) == (200, False)
+    assert other_answer.status_code == 302
 
 
 def test_survey_closes_thirty_days_after_the_end(client, presented):

@@ -295,6 +295,28 @@ def request_at(status, submitted, changed=None, actions=()):
     return request
 
 
+def test_report_shows_survey_answers_per_presentation_so_stuffing_stands_out(fixture):
+    for _ in range(45):
+        SurveyResponse.objects.create(
+            booking=fixture["B"], understanding_before=1, understanding_after=5, knows_where_to_get_help="yes"
+        )
+
+    report = reach_report(start=at(2026, 1, 1).date(), end=at(2026, 3, 31).date())
+
+    assert table(report, "survey_by_presentation") == [
+        ["A", "2026-01-15", fixture["A"].request.presentation.title, 120, 3, "2%", None],
+        [
+            "B",
+            "2026-02-03",
+            fixture["B"].request.presentation.title,
+            40,
+            46,
+            "115%",
+            "More answers than people reached",
+        ],
+    ]
+
+
 def test_report_requests_and_median_days_to_decision():
     S = RequestStatus
     request_at(S.SCHEDULED, at(2026, 1, 5), actions=[("approve", at(2026, 1, 8))])  # 3 days
@@ -489,6 +511,7 @@ def test_every_csv_equals_its_table_on_the_page(staff_client, fixture):
             "evaluations",
             "next_steps",
             "survey",
+            "survey_by_presentation",
             "requests",
         ]
     )
