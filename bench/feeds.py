@@ -50,10 +50,8 @@ from icalendar import Calendar, Event, vDuration  # noqa: E402
 from calendars import builders as feed_calendars  # noqa: E402
 from calendars import selectors as feeds  # noqa: E402
 from calendars.services import staff_feed_token_rotate  # noqa: E402
-from common.links import token_new  # noqa: E402
 from outreach.enums import COUNTY_CHOICES, Format, OrganizationType, RequestStatus  # noqa: E402
 from outreach.models import (  # noqa: E402
-    STATUS_TOKEN_PURPOSE,
     Audience,
     Language,
     Presentation,
@@ -93,11 +91,8 @@ def fill(count: int) -> None:
     now = timezone.now()
 
     def request_row(n: int, status: str) -> PresentationRequest:
-        salt, _, hashed = token_new(purpose=STATUS_TOKEN_PURPOSE)
         return PresentationRequest(
             reference=f"OS-B{n:06d}",
-            token_salt=salt,
-            token_hash=hashed,
             presentation=presentations[n % len(presentations)],
             status=status,
             organization_name=f"Organization {n}, Inc.",
@@ -368,7 +363,7 @@ def run(args, database: str) -> None:
     staff_tentative = feeds.Feed(kind=feeds.STAFF, tentative=True)
     events = feeds.feed_bookings(feed=public, now=now).count()
     user = get_user_model().objects.create_user("bench", is_staff=True)
-    staff_path = f"/calendar/staff/{staff_feed_token_rotate(user=user).token}.ics"
+    staff_path = f"/calendar/staff/{staff_feed_token_rotate(user=user)}.ics"
     client = Client()
 
     peer_request = RequestFactory().get("/calendar/public.ics")

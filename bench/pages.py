@@ -92,7 +92,7 @@ def pages_to_count(world: World) -> list[Page]:
     )
     world.submitted.append(waiting)
     presenter_token = presenter_feed_token_rotate(presenter=world.presenters[0])
-    staff_token = staff_feed_token_rotate(user=world.staff).token
+    staff_token = staff_feed_token_rotate(user=world.staff)
     range_query = f"start={today.isoformat()}&end={(today + timedelta(days=60)).isoformat()}"
     slug = presentation.slug
     return [

@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F, Max, Min, Q, QuerySet
+from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_translation_fields
 
-from calendars.models import StaffFeedToken
-from common.links import token_hash, token_is_well_formed
+from common.links import live_links, live_subject_ids
+from common.models import LinkPurpose
 from outreach.enums import RequestStatus
 from outreach.models import PresentationRequest, RequestWindow
 from scheduling.ical import utc
@@ -100,28 +101,35 @@ class FeedState:
 
 
 def presenter_by_feed_token(*, token: str) -> Presenter | None:
-    """The active presenter whose current feed token this is, or None (unknown, rotated, inactive)."""
-    if not token_is_well_formed(token):
-        return None
-    return Presenter.objects.filter(feed_token_hash=token_hash(token), is_active=True).first()
+    """The active presenter whose live feed link this is, or None (unknown, rotated, inactive)."""
+    return Presenter.objects.filter(
+        pk__in=live_subject_ids(purpose=LinkPurpose.PRESENTER_FEED, token=token), is_active=True
+    ).first()
 
 
 def staff_feed_token_is_live(*, token: str) -> bool:
-    """Whether this is the live staff feed token of an active staff user (revoked, rotated: no)."""
-    if not token_is_well_formed(token):
-        return False
-    return StaffFeedToken.objects.filter(
-        token_hash=token_hash(token), revoked_at__isnull=True, user__is_active=True, user__is_staff=True
-    ).exists()
+    """Whether this is the live staff feed link of an active staff user (revoked, rotated: no)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            pk__in=live_subject_ids(purpose=LinkPurpose.STAFF_FEED, token=token), is_active=True, is_staff=True
+        )
+        .exists()
+    )
 
 
-def staff_feed_token_live(*, user: AbstractBaseUser) -> StaffFeedToken | None:
-    return StaffFeedToken.objects.filter(user=user, revoked_at__isnull=True).first()
+def staff_feed_link_exists(*, user: AbstractBaseUser) -> bool:
+    return live_links(purpose=LinkPurpose.STAFF_FEED).filter(subject_id=user.pk).exists()
 
 
 def presenters_for_feed_tokens() -> QuerySet[Presenter]:
-    """Every presenter, active first, for the staff page that rotates their feed tokens."""
-    return Presenter.objects.only("name", "email", "is_active", "feed_token_hash").order_by("-is_active", "name")
+    """Every presenter, active first, with ``has_feed``, for the staff page that rotates their feed links."""
+    live = live_links(purpose=LinkPurpose.PRESENTER_FEED).filter(subject_id=OuterRef("pk"))
+    return (
+        Presenter.objects.only("name", "email", "is_active")
+        .annotate(has_feed=Exists(live))
+        .order_by("-is_active", "name")
+    )
 
 
 # --- Which events a feed holds, and its version ----------------------------------------------

@@ -32,8 +32,8 @@ from calendars.selectors import (
     feed_state,
     presenter_by_feed_token,
     presenters_for_feed_tokens,
+    staff_feed_link_exists,
     staff_feed_token_is_live,
-    staff_feed_token_live,
 )
 from calendars.services import (
     presenter_feed_token_rotate,
@@ -52,7 +52,10 @@ PRIVATE_CACHE_CONTROL = "private, no-cache"
 # Feeds show the schedule and the catalog's titles, audiences and languages.
 FEED_SCOPES = (CATALOG, SCHEDULE)
 MSG_STAFF_TOKEN_REVOKED = _("Your staff feed link is revoked; calendars subscribed to it stop updating.")
-MSG_STAFF_TOKEN_NEW = _("Your new staff feed link is below; the previous one no longer works.")
+MSG_STAFF_TOKEN_NEW = _(
+    "Your new staff feed link is below; copy it now, it is not stored and will not be shown again. "
+    "The previous one no longer works."
+)
 MSG_NO_STAFF_TOKEN = _("You had no staff feed link to revoke.")
 
 
@@ -144,11 +147,13 @@ def request_event(request: HttpRequest, token: str) -> HttpResponse:
 # --- Staff: feed tokens ------------------------------------------------------------------------
 
 
-def _tokens_page(request: HttpRequest, *, new_presenter: tuple[Presenter, str] | None = None) -> HttpResponse:
-    live = staff_feed_token_live(user=request.user)
+def _tokens_page(
+    request: HttpRequest, *, new_staff_token: str | None = None, new_presenter: tuple[Presenter, str] | None = None
+) -> HttpResponse:
+    """The feed links page; a link just made is shown on this answer only (it is not stored)."""
     staff_links = None
-    if live is not None:
-        url = staff_feed_url(live.token)
+    if new_staff_token is not None:
+        url = staff_feed_url(new_staff_token)
         staff_links = {
             "all": feed_subscribe_links(https_url=url, name=str(Feed(kind=STAFF).name)),
             "tentative": feed_subscribe_links(
@@ -156,7 +161,7 @@ def _tokens_page(request: HttpRequest, *, new_presenter: tuple[Presenter, str] |
             ),
         }
     context = {
-        "live": live,
+        "live": new_staff_token is not None or staff_feed_link_exists(user=request.user),
         "staff_links": staff_links,
         "presenters": presenters_for_feed_tokens(),
         "new_presenter": new_presenter,
@@ -175,9 +180,10 @@ def feed_tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff_required
 def staff_token_rotate(request: HttpRequest) -> HttpResponse:
-    staff_feed_token_rotate(user=request.user)
+    """Make a new staff feed link and show it once (it is not stored, so it is not redirected)."""
+    token = staff_feed_token_rotate(user=request.user)
     messages.success(request, MSG_STAFF_TOKEN_NEW)
-    return redirect("calendars:tokens")
+    return _tokens_page(request, new_staff_token=token)
 
 
 @never_cache

@@ -1,10 +1,14 @@
-"""Private link tokens: long, unguessable, revocable, and never stored.
+"""Private links: the request status page, presenter and staff calendar feeds, the host
+evaluation and the audience survey.
 
-A request's status token is an HMAC (SHA-256, keyed by SECRET_KEY) of a random 128-bit salt
-kept on the request: 43 URL-safe characters, 256 bits. The database holds the salt and the
-token's SHA-256 (for lookup), not the token, so a leaked database or backup does not leak
-working links, while every later email can still carry the requester's link. A new salt
-revokes the old link.
+A token is 256 random bits (43 URL-safe characters); the audience survey's code, read off a slide,
+is 128 random bits (26 lowercase letters and digits). It is handed out once, in an email as it is
+sent or on the page that made it, and the database keeps only its SHA-256 (``PrivateLink``), looked
+up by that hash. No token depends on SECRET_KEY, so rotating it changes no link, and a copy of the
+database alone opens nothing. Each link is revoked on its own.
+
+Emails wait in the outbox with a placeholder where a link goes (``link_placeholder``); the link is
+made when the email is sent (``links_fill``), so a stored body holds no live link either.
 """
 
 import base64
@@ -12,28 +16,114 @@ import hashlib
 import re
 import secrets
 
-from django.utils.crypto import salted_hmac
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from common.models import LinkPurpose, PrivateLink
 
 TOKEN_PATTERN = r"[A-Za-z0-9_-]{43}"  # noqa: S105 (a pattern, not a secret)
+SURVEY_CODE_PATTERN = r"[a-z2-7]{26}"
 _TOKEN_RE = re.compile(rf"^{TOKEN_PATTERN}$")
+_SURVEY_CODE_RE = re.compile(rf"^{SURVEY_CODE_PATTERN}$")
+# Stands in a stored email for a link of that purpose: URL-safe, and the shape of no real token.
+_PLACEHOLDER_PREFIX = "private-link-"
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
 
 
-def token_is_well_formed(token: str) -> bool:
-    return bool(_TOKEN_RE.match(token))
+def _normal(purpose: str, token: str) -> str | None:
+    """The token as stored (the survey code in lower case), or None if it cannot be one."""
+    if purpose == LinkPurpose.AUDIENCE_SURVEY:
+        token = token.lower()
+        return token if _SURVEY_CODE_RE.match(token) else None
+    return token if _TOKEN_RE.match(token) else None
 
 
-def token_for(*, purpose: str, salt: str) -> str:
-    """The token for ``purpose`` ("request-status", "presenter-feed", ...) and a stored salt."""
-    digest = salted_hmac(f"common.links.{purpose}", salt, algorithm="sha256").digest()
-    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+def token_is_well_formed(token: str, *, purpose: str = LinkPurpose.REQUEST_STATUS) -> bool:
+    return _normal(purpose, token) is not None
 
 
-def token_new(*, purpose: str) -> tuple[str, str, str]:
-    """A fresh (salt, token, hash of the token)."""
-    salt = secrets.token_hex(16)
-    token = token_for(purpose=purpose, salt=salt)
-    return salt, token, token_hash(token)
+def _token_new(purpose: str) -> str:
+    if purpose == LinkPurpose.AUDIENCE_SURVEY:
+        return base64.b32encode(secrets.token_bytes(16)).decode("ascii").rstrip("=").lower()
+    return secrets.token_urlsafe(32)
+
+
+# --- Writes ------------------------------------------------------------------------------------
+
+
+def link_issue(*, purpose: str, subject_id: int) -> str:
+    """Make a new link to ``subject_id`` for ``purpose`` and return its token (stored only hashed)."""
+    token = _token_new(purpose)
+    PrivateLink.objects.create(purpose=purpose, subject_id=subject_id, token_hash=token_hash(token))
+    return token
+
+
+def link_revoke(*, link: PrivateLink) -> bool:
+    """Revoke one link; False if it was revoked already."""
+    return bool(PrivateLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()))
+
+
+def links_revoke(*, purpose: str, subject_id: int) -> int:
+    """Revoke every live link of ``purpose`` to ``subject_id``; returns how many."""
+    return PrivateLink.objects.filter(purpose=purpose, subject_id=subject_id, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def link_replace(*, purpose: str, subject_id: int) -> str:
+    """Revoke the subject's live links of ``purpose`` and make a new one (a feed's rotation)."""
+    links_revoke(purpose=purpose, subject_id=subject_id)
+    return link_issue(purpose=purpose, subject_id=subject_id)
+
+
+# --- Reads -------------------------------------------------------------------------------------
+
+
+def link_find(*, purpose: str, token: str) -> PrivateLink | None:
+    """The link with this token, live or revoked, or None (unknown or malformed)."""
+    token = _normal(purpose, token)
+    if token is None:
+        return None
+    return PrivateLink.objects.filter(purpose=purpose, token_hash=token_hash(token)).first()
+
+
+def live_subject_ids(*, purpose: str, token: str) -> QuerySet:
+    """The subject id of the live link with this token, as a subquery (empty for any other token):
+    ``Model.objects.filter(pk__in=live_subject_ids(...))`` finds the row in one query."""
+    token = _normal(purpose, token)
+    links = PrivateLink.objects.filter(purpose=purpose, revoked_at__isnull=True)
+    links = links.filter(token_hash=token_hash(token)) if token is not None else links.none()
+    return links.values("subject_id")
+
+
+def live_links(*, purpose: str) -> QuerySet[PrivateLink]:
+    return PrivateLink.objects.filter(purpose=purpose, revoked_at__isnull=True)
+
+
+# --- Links in emails ---------------------------------------------------------------------------
+
+
+def link_placeholder(purpose: str) -> str:
+    """What a stored email holds where a link of ``purpose`` goes (43 URL-safe characters)."""
+    return f"{_PLACEHOLDER_PREFIX}{purpose}".ljust(43, "-")
+
+
+def links_fill(texts: list[str], *, subjects: dict[str, int | None]) -> list[str]:
+    """``texts`` (the parts of one email) with each placeholder replaced by a new live link.
+
+    One link per purpose found, shared by every part, to the subject ``subjects`` names for it.
+    A placeholder whose subject is unknown stays as it is (it leads nowhere).
+    """
+    filled = list(texts)
+    for purpose, subject_id in subjects.items():
+        placeholder = link_placeholder(purpose)
+        if subject_id is None or not any(placeholder in text for text in filled):
+            continue
+        token = link_issue(purpose=purpose, subject_id=subject_id)
+        filled = [text.replace(placeholder, token) for text in filled]
+    return filled

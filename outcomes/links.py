@@ -1,52 +1,43 @@
 """The outcomes' links: the host evaluation's private link and the audience survey's code.
 
-Neither needs a stored token, so a page that shows them (the presenter's schedule, an email)
-costs no query and writes nothing:
+Both are private links (common.links): random, stored only as a hash, each revocable on its own,
+and neither says which booking it belongs to.
 
-- The host evaluation is reached by a private link, ``<booking id>.<token>``: the token is an
-  HMAC (SHA-256, keyed by SECRET_KEY) of the booking's calendar UID (``common.links``), so it
-  cannot be guessed or derived from the database alone. It is only accepted for a completed
-  presentation, and it only lets someone give the one answer and see it.
-- The audience survey is public and anonymous (printed on a slide, typed from a phone): a short
-  code ``<booking id>-<8 characters>`` whose second part (40 bits of the same kind of HMAC)
-  stops anyone from walking through every booking's survey.
+- The host evaluation's link is made when the thank-you email (or its reminder) is sent; it is
+  only accepted for a completed presentation, and only lets someone give the one answer and see it.
+- The audience survey is public and anonymous (on a slide, typed or scanned from a phone): a code
+  of 26 letters and digits (128 bits) that the presenter makes on their schedule page, or that
+  comes in their reminder email.
 """
-
-import base64
-import re
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.crypto import salted_hmac
 
 from common.languages import is_public_language, url_in_language
-from common.links import token_for
+from common.links import link_issue, link_placeholder
+from common.models import LinkPurpose
 from scheduling.models import Booking
 
-EVALUATION_TOKEN_PURPOSE = "host-evaluation"  # noqa: S105 (a name, not a secret)
 
-SURVEY_CODE_PURPOSE = "common.links.audience-survey"
-
-EVALUATION_TOKEN_RE = re.compile(r"^([1-9][0-9]{0,17})\.([A-Za-z0-9_-]{43})$")
-
-SURVEY_CODE_RE = re.compile(r"^([1-9][0-9]{0,17})-([a-z2-7]{8})$")
-
-
-def evaluation_token(*, booking: Booking) -> str:
-    """The private token of the booking's host evaluation link."""
-    return f"{booking.pk}.{token_for(purpose=EVALUATION_TOKEN_PURPOSE, salt=booking.uid)}"
-
-
-def evaluation_url(*, booking: Booking, language: str | None = None) -> str:
-    """The host's evaluation link; with ``language``, it opens in that language (the requester's, in emails)."""
-    url = settings.SITE_URL + reverse("outcomes:evaluation", kwargs={"token": evaluation_token(booking=booking)})
+def evaluation_url(*, token: str, language: str | None = None) -> str:
+    """The host's evaluation link for ``token``; with ``language``, it opens in that language."""
+    url = settings.SITE_URL + reverse("outcomes:evaluation", kwargs={"token": token})
     return url_in_language(url, language) if language else url
 
 
-def survey_code(*, booking: Booking) -> str:
-    """The public code of the booking's audience survey, short enough to type from a slide."""
-    digest = salted_hmac(SURVEY_CODE_PURPOSE, booking.uid, algorithm="sha256").digest()
-    return f"{booking.pk}-{base64.b32encode(digest[:5]).decode('ascii').lower()}"
+def evaluation_url_in_email(*, language: str | None = None) -> str:
+    """What an email stores where the evaluation link goes; the link is made when it is sent."""
+    return evaluation_url(token=link_placeholder(LinkPurpose.HOST_EVALUATION), language=language)
+
+
+def survey_code_issue(*, booking: Booking) -> str:
+    """A new code for the booking's audience survey (stored only as a hash)."""
+    return link_issue(purpose=LinkPurpose.AUDIENCE_SURVEY, subject_id=booking.pk)
+
+
+def survey_placeholder() -> str:
+    """What an email stores where a survey code goes; the code is made when it is sent."""
+    return link_placeholder(LinkPurpose.AUDIENCE_SURVEY)
 
 
 def survey_language(*, booking: Booking) -> str:
@@ -56,17 +47,17 @@ def survey_language(*, booking: Booking) -> str:
     return code if is_public_language(code) else settings.LANGUAGE_CODE
 
 
-def survey_url(*, booking: Booking, language: str | None = None) -> str:
+def survey_url(*, booking: Booking, code: str, language: str | None = None) -> str:
     """The survey's public link, opening in ``language`` (by default ``survey_language``)."""
-    url = settings.SITE_URL + reverse("outcomes:survey", kwargs={"code": survey_code(booking=booking)})
+    url = settings.SITE_URL + reverse("outcomes:survey", kwargs={"code": code})
     return url_in_language(url, language or survey_language(booking=booking))
 
 
-def survey_qr_url(*, booking: Booking, language: str | None = None) -> str:
+def survey_qr_url(*, booking: Booking, code: str, language: str | None = None) -> str:
     """The QR code (SVG) of ``survey_url`` in ``language``, as an absolute link."""
-    return settings.SITE_URL + survey_qr_path(booking=booking, language=language)
+    return settings.SITE_URL + survey_qr_path(booking=booking, code=code, language=language)
 
 
-def survey_qr_path(*, booking: Booking, language: str | None = None) -> str:
-    path = reverse("outcomes:survey_qr", kwargs={"code": survey_code(booking=booking)})
+def survey_qr_path(*, booking: Booking, code: str, language: str | None = None) -> str:
+    path = reverse("outcomes:survey_qr", kwargs={"code": code})
     return url_in_language(path, language or survey_language(booking=booking))

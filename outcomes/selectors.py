@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 
-from outcomes.links import EVALUATION_TOKEN_RE, SURVEY_CODE_RE, evaluation_token, survey_code
+from common.links import live_subject_ids
+from common.models import LinkPurpose
 from outcomes.models import HostEvaluation
 from outreach.enums import RequestStatus
 from scheduling.models import Booking, Notification, NotificationKind
@@ -27,31 +27,24 @@ class SurveyState(enum.StrEnum):
 
 
 def booking_for_evaluation(*, token: str) -> Booking | None:
-    """The completed booking an evaluation link points to, with its evaluation if given, or None."""
-    match = EVALUATION_TOKEN_RE.match(token)
-    if match is None:
-        return None
-    booking = (
+    """The completed booking a live evaluation link points to, with its evaluation if given, or None."""
+    return (
         Booking.objects.select_related("request__presentation", "evaluation")
-        .filter(pk=int(match[1]), request__status=RequestStatus.COMPLETED)
+        .filter(
+            pk__in=live_subject_ids(purpose=LinkPurpose.HOST_EVALUATION, token=token),
+            request__status=RequestStatus.COMPLETED,
+        )
         .first()
     )
-    if booking is None or not constant_time_compare(evaluation_token(booking=booking), token):
-        return None
-    return booking
 
 
 def booking_for_survey(*, code: str) -> Booking | None:
-    """The booking a survey code points to (any status: a closed survey still answers politely), or None."""
-    match = SURVEY_CODE_RE.match(code.lower())
-    if match is None:
-        return None
-    booking = (
-        Booking.objects.select_related("request__presentation", "request__language").filter(pk=int(match[1])).first()
+    """The booking a live survey code points to (any status: a closed survey still answers politely), or None."""
+    return (
+        Booking.objects.select_related("request__presentation", "request__language")
+        .filter(pk__in=live_subject_ids(purpose=LinkPurpose.AUDIENCE_SURVEY, token=code))
+        .first()
     )
-    if booking is None or not constant_time_compare(survey_code(booking=booking), code.lower()):
-        return None
-    return booking
 
 
 def evaluation_of(booking: Booking) -> HostEvaluation | None:

@@ -106,7 +106,9 @@ def _survey_booking_or_404(code: str) -> Booking:
     return booking
 
 
-def _survey_page(request, booking, *, form=None, state=None, blocked: str = "", answered: str = "", status: int = 200):
+def _survey_page(
+    request, booking, code: str, *, form=None, state=None, blocked: str = "", answered: str = "", status: int = 200
+):
     context = {
         "answered": answered,
         "booking": booking,
@@ -115,7 +117,7 @@ def _survey_page(request, booking, *, form=None, state=None, blocked: str = "", 
         "state": state,
         "closed_message": services.SurveyClosed(state).message if state and state != selectors.SurveyState.OPEN else "",
         "blocked": blocked,
-        "code": outcome_links.survey_code(booking=booking),
+        "code": code,
     }
     return render(request, "outcomes/survey.html", context, status=status)
 
@@ -130,28 +132,30 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
     booking = _survey_booking_or_404(code)
     state = selectors.survey_state(booking=booking)
     if state != selectors.SurveyState.OPEN:
-        return _survey_page(request, booking, state=state, status=_closed_status(state))
+        return _survey_page(request, booking, code, state=state, status=_closed_status(state))
     if survey_answered_here(request, booking=booking):
         answered = str(MSG_SURVEY_ALREADY_ANSWERED)
         return _survey_page(
-            request, booking, state=state, answered=answered, status=200 if request.method == "GET" else 409
+            request, booking, code, state=state, answered=answered, status=200 if request.method == "GET" else 409
         )
     if request.method == "GET":
-        return _survey_page(request, booking, form=SurveyForm(), state=state)
+        return _survey_page(request, booking, code, form=SurveyForm(), state=state)
 
     form = SurveyForm(request.POST)
     if not form.is_valid():
-        return _survey_page(request, booking, form=form, state=state, status=400)
-    if survey_rate_limited(request, code=outcome_links.survey_code(booking=booking)):
-        return _survey_page(request, booking, form=form, state=state, blocked=str(MSG_SURVEY_RATE_LIMITED), status=429)
+        return _survey_page(request, booking, code, form=form, state=state, status=400)
+    if survey_rate_limited(request, booking=booking):
+        return _survey_page(
+            request, booking, code, form=form, state=state, blocked=str(MSG_SURVEY_RATE_LIMITED), status=429
+        )
     try:
         services.survey_submit(booking=booking, **form.cleaned_data)
     except ValidationError as exc:
         form.add_service_errors(exc)
-        return _survey_page(request, booking, form=form, state=state, status=400)
+        return _survey_page(request, booking, code, form=form, state=state, status=400)
     except services.SurveyClosed as exc:
-        return _survey_page(request, booking, state=exc.state, status=_closed_status(exc.state))
-    response = redirect("outcomes:survey_thanks", code=outcome_links.survey_code(booking=booking))
+        return _survey_page(request, booking, code, state=exc.state, status=_closed_status(exc.state))
+    response = redirect("outcomes:survey_thanks", code=code)
     survey_answered_remember(response, booking=booking)
     return response
 
@@ -179,11 +183,13 @@ def survey_answered_remember(response: HttpResponse, *, booking: Booking) -> Non
     )
 
 
-def survey_rate_limited(request: HttpRequest, *, code: str) -> bool:
-    """Count one answer from this client address to this survey; True once it is over SURVEY_RATE_LIMIT."""
+def survey_rate_limited(request: HttpRequest, *, booking: Booking) -> bool:
+    """Count one answer from this client address to this survey; True once it is over SURVEY_RATE_LIMIT.
+
+    Counted by booking, whichever code was used (and no code goes into a cache key)."""
     return is_ratelimited(
         request,
-        group=f"{SURVEY_RATE_GROUP}:{code}",
+        group=f"{SURVEY_RATE_GROUP}:{booking.pk}",
         key="ip",
         rate=settings.SURVEY_RATE_LIMIT,
         method="POST",
@@ -205,11 +211,11 @@ def survey_qr(request: HttpRequest, code: str) -> HttpResponse:
     ``?lang=`` chooses the language the survey opens in (by default the presentation's)."""
     booking = _survey_booking_or_404(code)
     language = language_from_query(request) or outcome_links.survey_language(booking=booking)
-    url = outcome_links.survey_url(booking=booking, language=language)
+    url = outcome_links.survey_url(booking=booking, code=code, language=language)
     svg = qr.survey_qr_svg(url=url, title=str(_("QR code for the audience survey: %(url)s") % {"url": url}))
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     if request.GET.get("download"):
-        response["Content-Disposition"] = f'attachment; filename="survey-{code}-{language}.svg"'
+        response["Content-Disposition"] = f'attachment; filename="survey-qr-code-{language}.svg"'
     return response
 
 

@@ -5,14 +5,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from common.links import token_for
-
 from .enums import COUNTY_CHOICES, Format, OrganizationType, ReferralSource, RequestStatus
 
 AUDIENCE_SIZE_MIN = 1
 AUDIENCE_SIZE_MAX = 5000
 MAX_WINDOWS = 3
-STATUS_TOKEN_PURPOSE = "request-status"  # noqa: S105 (a name, not a secret)
 
 
 class Audience(models.Model):
@@ -99,9 +96,6 @@ class PresentationRequest(models.Model):
     """An organization's request for a presentation, from submission to its outcome."""
 
     reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
-    # The status link's token is derived from this salt (common.links); only its hash is kept.
-    token_salt = models.CharField(max_length=32, editable=False)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     presentation = models.ForeignKey(
         Presentation, on_delete=models.PROTECT, related_name="requests", verbose_name=_("presentation")
     )
@@ -185,13 +179,20 @@ class PresentationRequest(models.Model):
     def get_staff_url(self) -> str:
         return reverse("staff:request_detail", args=[self.pk])
 
-    @property
-    def status_token(self) -> str:
-        return token_for(purpose=STATUS_TOKEN_PURPOSE, salt=self.token_salt)
+    # The token of the status link this instance was reached by or just issued with (common.links);
+    # never stored: the database keeps only its hash.
+    status_token: str | None = None
 
     def get_status_url(self) -> str:
-        """The requester's private status page, as an absolute link for emails and invites."""
-        return settings.SITE_URL + reverse("outreach:request_status", kwargs={"token": self.status_token})
+        """The requester's private status page, by the link this instance was reached by or issued with."""
+        if not self.status_token:
+            raise ValueError("The request's status link is known only where it was issued or followed.")
+        return request_status_url(self.status_token)
+
+
+def request_status_url(token: str) -> str:
+    """The absolute address of the status page for ``token`` (or a placeholder standing for one)."""
+    return settings.SITE_URL + reverse("outreach:request_status", kwargs={"token": token})
 
 
 class RequestWindow(models.Model):

@@ -6,7 +6,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from common.links import token_hash, token_is_well_formed
+from common.links import live_subject_ids
+from common.models import LinkPurpose
 from outreach.models import Audience, Presentation, PresentationRequest, RequestWindow
 
 MSG_UNKNOWN_LINK = _("This link does not lead to a request. Check that you copied all of it.")
@@ -36,15 +37,17 @@ def presentation_for_request(*, slug: str) -> Presentation | None:
 
 
 def request_by_token(*, token: str) -> PresentationRequest | None:
-    """The request a private status link points to, or None for an unknown or malformed token."""
-    if not token_is_well_formed(token):
-        return None
-    return (
+    """The request a live status link points to (``status_token`` set to it), or None for an unknown,
+    revoked or malformed token."""
+    found = (
         PresentationRequest.objects.select_related("presentation", "audience", "language")
         .prefetch_related(Prefetch("windows", queryset=RequestWindow.objects.order_by("position")))
-        .filter(token_hash=token_hash(token))
+        .filter(pk__in=live_subject_ids(purpose=LinkPurpose.REQUEST_STATUS, token=token))
         .first()
     )
+    if found is not None:
+        found.status_token = token
+    return found
 
 
 def catalog_text_is_translated(*, item: Model, field: str, language: str | None = None) -> bool:

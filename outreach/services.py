@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from common.dates import day
 from common.languages import is_public_language, public_language_codes
-from common.links import token_new
+from common.links import link_issue
+from common.models import LinkPurpose
 from common.times import MSG_DATE_RANGE, elapsed, instant_in_range
 from common.validators import phone_normalize, zip_code_validate
 from outreach.enums import Format, RequestStatus
@@ -25,7 +26,6 @@ from outreach.models import (
     AUDIENCE_SIZE_MAX,
     AUDIENCE_SIZE_MIN,
     MAX_WINDOWS,
-    STATUS_TOKEN_PURPOSE,
     Presentation,
     PresentationRequest,
     RequestWindow,
@@ -154,17 +154,16 @@ def request_submit(*, presentation: Presentation, windows: list[Window], **field
     ``fields`` are PresentationRequest's own fields (organization, contact, audience, ...);
     ``requester_language``, one of PUBLIC_LANGUAGES, is the language of every email to the requester.
     Raises ValidationError, keyed by field, when a rule is broken; nothing is saved then.
-    The status link's token is on ``request.status_token``; the database keeps only its hash.
+    The status link's token is on ``request.status_token``; the database keeps only its hash, and
+    every email to the requester carries a link of its own, made when it is sent.
     """
     errors = request_errors(presentation=presentation, windows=windows, fields=fields)
     if errors:
         raise ValidationError(errors)
-    salt, _token, hashed = token_new(purpose=STATUS_TOKEN_PURPOSE)
-    request = PresentationRequest(
-        presentation=presentation, reference=_reference_new(), token_salt=salt, token_hash=hashed, **fields
-    )
-    request.full_clean(exclude=["reference", "token_salt", "token_hash"])
+    request = PresentationRequest(presentation=presentation, reference=_reference_new(), **fields)
+    request.full_clean(exclude=["reference"])
     request.save()
+    request.status_token = link_issue(purpose=LinkPurpose.REQUEST_STATUS, subject_id=request.pk)
     RequestWindow.objects.bulk_create(
         RequestWindow(request=request, position=position, start=w.start, end=w.end)
         for position, w in enumerate(windows, start=1)

@@ -7,7 +7,8 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from common.links import token_hash, token_is_well_formed
+from common.links import live_links, live_subject_ids
+from common.models import LinkPurpose
 from outreach.enums import RequestStatus
 from outreach.models import Language, Presentation, PresentationRequest, RequestWindow
 from scheduling.models import (
@@ -197,18 +198,19 @@ def request_for_requester(*, token: str) -> PresentationRequest | None:
     waiting for an answer, then its windows; a third for the co-presenters when there is a
     booking. The page loads the open proposal only when one is waiting.
     """
-    if not token_is_well_formed(token):
-        return None
     open_proposal = Proposal.objects.filter(request=OuterRef("pk"), state=ProposalState.OPEN)
-    return (
+    found = (
         PresentationRequest.objects.select_related("presentation", "audience", "language", "booking__lead_presenter")
         .annotate(has_open_proposal=Exists(open_proposal))
         .prefetch_related(
             Prefetch("windows", queryset=RequestWindow.objects.order_by("position")), "booking__co_presenters"
         )
-        .filter(token_hash=token_hash(token))
+        .filter(pk__in=live_subject_ids(purpose=LinkPurpose.REQUEST_STATUS, token=token))
         .first()
     )
+    if found is not None:
+        found.status_token = token
+    return found
 
 
 def bookings_for_calendar(*, start: datetime, end: datetime) -> QuerySet[Booking]:
@@ -251,7 +253,8 @@ def proposed_times_for_calendar(*, start: datetime, end: datetime) -> QuerySet[P
 
 def presenters_for_staff(*, now: datetime | None = None) -> QuerySet[Presenter]:
     """Every presenter, active first, with languages, presentations and ``upcoming`` (active
-    bookings not yet ended, as lead or co-presenter: one PRESENTING busy row each)."""
+    bookings not yet ended, as lead or co-presenter: one PRESENTING busy row each) and ``has_feed``
+    (whether a live private feed link exists)."""
     now = now or timezone.now()
     return (
         Presenter.objects.prefetch_related(
@@ -262,7 +265,8 @@ def presenters_for_staff(*, now: datetime | None = None) -> QuerySet[Presenter]:
             upcoming=Count(
                 "busy_intervals",
                 filter=Q(busy_intervals__kind=BusyKind.PRESENTING, busy_intervals__end__gt=now),
-            )
+            ),
+            has_feed=Exists(live_links(purpose=LinkPurpose.PRESENTER_FEED).filter(subject_id=OuterRef("pk"))),
         )
         .order_by("-is_active", "name")
     )

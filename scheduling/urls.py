@@ -34,6 +34,7 @@ presenter_urls = (
         path("bookings/<int:pk>/", presenter.my_booking, name="booking"),
         path("bookings/<int:pk>/confirm/", presenter.booking_confirm, name="booking_confirm"),
         path("bookings/<int:pk>/decline/", presenter.booking_decline, name="booking_decline"),
+        path("schedule/<int:pk>/survey-code/", presenter.survey_code_make, name="survey_code"),
         path("availability/", presenter.my_availability, name="availability"),
         path("availability/time-off/", presenter.time_off_add, name="time_off_add"),
         path("availability/time-off/<int:pk>/remove/", presenter.time_off_remove, name="time_off_remove"),

@@ -4,10 +4,11 @@ from datetime import date, datetime, timedelta
 import factory
 from django.utils import timezone
 
-from common.links import token_new
+from common.links import link_issue
+from common.models import LinkPurpose
 from outreach.api.examples import REQUEST as REQUEST_EXAMPLE
 from outreach.enums import Format, OrganizationType, RequestStatus
-from outreach.models import STATUS_TOKEN_PURPOSE, Audience, Language, Presentation, PresentationRequest, RequestWindow
+from outreach.models import Audience, Language, Presentation, PresentationRequest, RequestWindow
 
 CENTRAL = zoneinfo.ZoneInfo("America/Chicago")
 
@@ -91,9 +92,8 @@ class PresentationRequestFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        kwargs["token_salt"], token, kwargs["token_hash"] = token_new(purpose=STATUS_TOKEN_PURPOSE)
         request = super()._create(model_class, *args, **kwargs)
-        request.token = token
+        request.token = request.status_token = link_issue(purpose=LinkPurpose.REQUEST_STATUS, subject_id=request.pk)
         return request
 
     @factory.post_generation

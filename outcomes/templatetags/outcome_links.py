@@ -1,6 +1,7 @@
 """Template tags for the outcome links (host evaluation, audience survey and its QR code) and report cells.
 
-They compute the links from the booking alone (no query), so they are safe in lists and emails.
+In an email the links are placeholders, made into live links when the email is sent (common.links);
+on the presenter's page the survey's links carry the code just made there.
 """
 
 from django import template
@@ -15,42 +16,36 @@ register = template.Library()
 
 @register.simple_tag
 def evaluation_url(booking: Booking) -> str:
-    """The host's private evaluation link (absolute, for emails), opening in the email's language."""
-    return links.evaluation_url(booking=booking, language=get_language())
+    """The host's private evaluation link in an email, opening in the email's language (made when sent)."""
+    return links.evaluation_url_in_email(language=get_language())
 
 
 @register.simple_tag
 def survey_url(booking: Booking) -> str:
-    """The audience survey's public link (absolute), in the presentation's language."""
-    return links.survey_url(booking=booking)
+    """The audience survey's link in an email, in the presentation's language (made when sent)."""
+    return links.survey_url(booking=booking, code=links.survey_placeholder())
 
 
 @register.simple_tag
 def survey_qr_url(booking: Booking) -> str:
-    """The QR code of the survey link, as an SVG image (absolute)."""
-    return links.survey_qr_url(booking=booking)
+    """The QR code of the survey link in an email, as an SVG image (made when sent)."""
+    return links.survey_qr_url(booking=booking, code=links.survey_placeholder())
 
 
 @register.simple_tag
-def survey_qr_path(booking: Booking) -> str:
-    """The QR code's path on this site, for an <img> on our own pages."""
-    return links.survey_qr_path(booking=booking)
-
-
-@register.simple_tag
-def survey_languages(booking: Booking) -> list[dict]:
-    """The survey in each language the public site offers, for the presenter to choose the slide's:
-    [{"code", "name", "url", "qr_path", "default"}]."""
+def survey_languages(booking: Booking, code: str) -> list[dict]:
+    """The survey with ``code`` in each language the public site offers, for the presenter to choose
+    the slide's: [{"code", "name", "url", "qr_path", "default"}]."""
     default = links.survey_language(booking=booking)
     return [
         {
-            "code": code,
-            "name": language_name_local(code),
-            "url": links.survey_url(booking=booking, language=code),
-            "qr_path": links.survey_qr_path(booking=booking, language=code),
-            "default": code == default,
+            "code": language,
+            "name": language_name_local(language),
+            "url": links.survey_url(booking=booking, code=code, language=language),
+            "qr_path": links.survey_qr_path(booking=booking, code=code, language=language),
+            "default": language == default,
         }
-        for code in public_language_codes()
+        for language in public_language_codes()
     ]
 
 

@@ -73,7 +73,8 @@ class Notification(models.Model):
     """An email waiting to be sent, or sent: the outbox.
 
     Rows are written in the same transaction as the change that causes them and rendered
-    then, because some bodies carry a private link whose token exists only at that moment.
+    then; where a private link goes they hold a placeholder, and the link is made when the
+    email is sent (common.links), so no stored body holds a working link.
     One row per request, kind, recipient and SEQUENCE, so a repeated change cannot queue
     the same message twice.
     """

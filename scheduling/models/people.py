@@ -37,8 +37,6 @@ class Presenter(models.Model):
         blank=True,
         help_text=_("Leave empty for no limit. Counted in the program's time zone, by the talk's start."),
     )
-    # SHA-256 of the private calendar-feed token; the token itself is shown once, when rotated.
-    feed_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 

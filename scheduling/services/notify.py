@@ -25,9 +25,11 @@ from common.contact import program_contact
 from common.dates import day_short
 from common.exceptions import DomainError
 from common.languages import url_in_language
+from common.links import link_placeholder, links_fill
 from common.mail import message_id
+from common.models import LinkPurpose
 from common.outages import Outages
-from outreach.models import PresentationRequest
+from outreach.models import PresentationRequest, request_status_url
 from scheduling.invites import CANCEL, REQUEST, invite_calendar, invite_restamp
 from scheduling.models import Booking, Notification, NotificationKind, NotificationStatus, Presenter, Proposal
 from scheduling.selectors import REMINDER_WINDOWS, bookings_due_for_reminder, notifications_due
@@ -152,8 +154,12 @@ def _render(
 ) -> dict:
     """The outbox row's subject, bodies and invite, in the active language.
 
-    The requester's copy links to their status page in their language; the others' have no such link."""
-    status_url = url_in_language(request.get_status_url(), request.requester_language) if is_requester else ""
+    The requester's copy links to their status page in their language; the others' have no such link.
+    Private links are stored as placeholders and made when the email is sent (``email_for``)."""
+    status_url = ""
+    if is_requester:
+        placeholder = request_status_url(link_placeholder(LinkPurpose.REQUEST_STATUS))
+        status_url = url_in_language(placeholder, request.requester_language)
     context = {
         "request_obj": request,
         "booking": booking,
@@ -209,12 +215,28 @@ def _is_temporary(exc: Exception) -> bool:
     return isinstance(exc, (smtplib.SMTPException, OSError, TimeoutError))
 
 
+def _with_live_links(notification: Notification) -> tuple[str, str, str]:
+    """The row's text, HTML and invite with a new private link where each placeholder is
+    (common.links): one link per purpose, shared by the three parts. The invite is unfolded
+    first, so that no placeholder is split across lines."""
+    ics = notification.ics.replace("\r\n ", "").replace("\r\n\t", "")
+    subjects = {
+        LinkPurpose.REQUEST_STATUS: notification.request_id,
+        LinkPurpose.HOST_EVALUATION: notification.booking_id,
+        LinkPurpose.AUDIENCE_SURVEY: notification.booking_id,
+    }
+    text, html, ics = links_fill([notification.body_text, notification.body_html, ics], subjects=subjects)
+    return text, html, ics
+
+
 def email_for(notification: Notification) -> EmailMultiAlternatives:
     """The message as sent: multipart/alternative (text, HTML, and the invite as text/calendar)
-    inside multipart/mixed with the invite also attached as invite.ics."""
+    inside multipart/mixed with the invite also attached as invite.ics. Each private link in it
+    is made now (the stored row holds placeholders)."""
+    body_text, body_html, stored_ics = _with_live_links(notification)
     message = EmailMultiAlternatives(
         subject=notification.subject,
-        body=notification.body_text,
+        body=body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.recipient],
         headers={
@@ -223,9 +245,9 @@ def email_for(notification: Notification) -> EmailMultiAlternatives:
             "Message-ID": message_id(f"notification.{notification.pk}.{notification.created_at:%Y%m%d%H%M%S}"),
         },
     )
-    message.attach_alternative(notification.body_html, "text/html")
+    message.attach_alternative(body_html, "text/html")
     if notification.ics:
-        ics = invite_restamp(notification.ics, stamp=timezone.now())
+        ics = invite_restamp(stored_ics, stamp=timezone.now())
         message.attach_alternative(ics, f"text/calendar; method={notification.ics_method}")
         # As UTF-8 bytes: given a str, the email package base64-encodes a non-text part after
         # turning every non-ASCII character into a literal escape (an en dash into "\u2013").

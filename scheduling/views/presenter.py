@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from outcomes.links import survey_code_issue
 from outreach.enums import RequestStatus
 from scheduling import selectors
 from scheduling.forms.presenter import DeclineAssignmentForm, TimeOffForm, WeeklyHoursForm
@@ -60,13 +61,36 @@ def _with_answer(booking: Booking) -> Booking:
     return booking
 
 
+def _schedule_page(request: HttpRequest, *, survey: dict | None = None) -> HttpResponse:
+    presenter = selectors.presenter_for_user(user=request.user)
+    if presenter is None:
+        return render(request, "scheduling/presenter/not_a_presenter.html", status=403)
+    bookings = [_with_answer(booking) for booking in selectors.bookings_for_presenter(presenter=presenter)]
+    if survey is not None and not any(booking.pk == survey["booking_id"] for booking in bookings):
+        raise Http404
+    context = {"presenter": presenter, "bookings": bookings, "survey": survey}
+    return render(request, "scheduling/presenter/schedule.html", context)
+
+
 @never_cache
 @require_GET
 @presenter_required
 def my_schedule(request: HttpRequest, presenter: Presenter) -> HttpResponse:
     """The signed-in presenter's upcoming bookings with everything needed to get there and present."""
-    bookings = [_with_answer(booking) for booking in selectors.bookings_for_presenter(presenter=presenter)]
-    return render(request, "scheduling/presenter/schedule.html", {"presenter": presenter, "bookings": bookings})
+    return _schedule_page(request)
+
+
+@never_cache
+@require_POST
+@login_required
+def survey_code_make(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make a new audience-survey code for one of the presenter's bookings and show it with its QR
+    code, on this answer only (it is stored only as a hash). Earlier codes keep working."""
+    presenter = selectors.presenter_for_user(user=request.user)
+    booking = selectors.bookings_for_presenter(presenter=presenter).filter(pk=pk).first() if presenter else None
+    if booking is None:
+        raise Http404
+    return _schedule_page(request, survey={"booking_id": booking.pk, "code": survey_code_issue(booking=booking)})
 
 
 # --- One booking, and the presenter's answer ------------------------------------------------------

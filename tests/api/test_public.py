@@ -95,12 +95,14 @@ def test_submission_saves_the_request_like_the_form(anonymous, presentation, aud
 
     assert response.status_code == 201
     saved = PresentationRequest.objects.get()
+    token = response.json()["status_url"].split("/")[-2]
     assert response.json() == {
         "reference": saved.reference,
         "status": "submitted",
-        "status_url": saved.get_status_url(),
-        "api_url": f"https://outreach.test/api/v1/requests/{saved.status_token}/",
+        "status_url": f"https://outreach.test/requests/{token}/",
+        "api_url": f"https://outreach.test/api/v1/requests/{token}/",
     }
+    assert anonymous.get(f"/api/v1/requests/{token}/").json()["reference"] == saved.reference
     assert saved.organization_name == "Roosevelt High School"
     assert saved.notes == "Line one\nLine two"
     assert saved.contact_phone == "+1 612-555-0123"

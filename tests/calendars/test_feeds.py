@@ -20,13 +20,13 @@ from django.utils import timezone
 from django.utils.http import http_date
 from icalendar import Calendar
 
-from calendars.models import StaffFeedToken
 from calendars.services import (
     presenter_feed_token_rotate,
     staff_feed_token_revoke,
     staff_feed_token_rotate,
 )
-from common.links import token_new
+from common.links import live_links
+from common.models import LinkPurpose, PrivateLink
 from outreach.enums import Format
 from outreach.models import Presentation, PresentationRequest
 from scheduling.admin import rotate_feed_token
@@ -125,7 +125,7 @@ def presenter_url(presenter: Presenter) -> str:
 
 
 def staff_url(user) -> str:
-    return f"/calendar/staff/{staff_feed_token_rotate(user=user).token}.ics"
+    return f"/calendar/staff/{staff_feed_token_rotate(user=user)}.ics"
 
 
 # --- Privacy --------------------------------------------------------------------------------------
@@ -240,7 +240,8 @@ def test_public_feed_holds_no_personal_data(client, private_fixtures):
     for booking in private_fixtures.values():
         if isinstance(booking, Booking):
             assert booking.token not in body
-            assert booking.request.token_hash not in body
+            for hashed in PrivateLink.objects.values_list("token_hash", flat=True):
+                assert hashed not in body
 
 
 def test_events_page_holds_no_personal_data(client, private_fixtures):
@@ -371,7 +372,7 @@ def test_co_presenter_feed_holds_their_bookings(client, private_fixtures):
 
 def test_presenter_feed_unknown_token_is_404(client, presenter):
     presenter_feed_token_rotate(presenter=presenter)
-    _, unknown, _ = token_new(purpose="presenter-feed")
+    unknown = "A" * 43
 
     assert client.get(f"/calendar/presenter/{unknown}.ics").status_code == 404
     assert client.get("/calendar/presenter/short.ics").status_code == 404
@@ -396,9 +397,10 @@ def test_presenter_feed_inactive_presenter_is_404(client, presenter):
 def test_presenter_token_is_stored_only_hashed(presenter):
     token = presenter_feed_token_rotate(presenter=presenter)
 
-    presenter.refresh_from_db()
+    link = live_links(purpose=LinkPurpose.PRESENTER_FEED).get(subject_id=presenter.pk)
     assert len(token) == 43  # 256 bits, URL-safe base64
-    assert presenter.feed_token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert link.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert not PrivateLink.objects.filter(token_hash=token).exists()
 
 
 def test_staff_feed_holds_every_booking(client, private_fixtures, staff):
@@ -457,7 +459,7 @@ def test_staff_feed_token_revoked_rotated_or_not_staff_is_404(client, staff, dja
     assert client.get(rotated).status_code == 404
     assert client.get(current).status_code == 200
     assert client.get(former_url).status_code == 404
-    assert StaffFeedToken.objects.filter(user=staff, revoked_at__isnull=True).count() == 1
+    assert live_links(purpose=LinkPurpose.STAFF_FEED).filter(subject_id=staff.pk).count() == 1
 
 
 # --- The staff page and the admin action ---------------------------------------------------------
@@ -475,7 +477,7 @@ def test_feed_tokens_page_not_staff_is_403(client, django_user_model):
 
     assert client.get("/staff/feeds/").status_code == 403
     assert client.post("/staff/feeds/mine/rotate/").status_code == 403
-    assert StaffFeedToken.objects.count() == 0
+    assert not PrivateLink.objects.exists()
 
 
 def test_feed_tokens_page_rotates_a_presenters_token_and_shows_it_once(client, staff, presenter):
@@ -495,19 +497,22 @@ def test_feed_tokens_page_rotates_a_presenters_token_and_shows_it_once(client, s
 def test_feed_tokens_page_creates_rotates_and_revokes_own_staff_token(client, staff):
     client.force_login(staff)
 
-    client.post("/staff/feeds/mine/rotate/")
-    first = StaffFeedToken.objects.get(user=staff, revoked_at__isnull=True)
+    made = client.post("/staff/feeds/mine/rotate/").content.decode()
+    first = re.search(r"https://outreach\.test/calendar/staff/([A-Za-z0-9_-]{43})\.ics", made).group(1)
     page = client.get("/staff/feeds/").content.decode()
-    client.post("/staff/feeds/mine/rotate/")
-    second = StaffFeedToken.objects.get(user=staff, revoked_at__isnull=True)
+    second = re.search(
+        r"/calendar/staff/([A-Za-z0-9_-]{43})\.ics", client.post("/staff/feeds/mine/rotate/").content.decode()
+    )
+    second = second.group(1)
     client.post("/staff/feeds/mine/revoke/")
 
-    assert f"https://outreach.test/calendar/staff/{first.token}.ics" in page
-    assert f"https://outreach.test/calendar/staff/{first.token}.ics?tentative=1" in page
-    assert first.pk != second.pk
-    assert client.get(f"/calendar/staff/{first.token}.ics").status_code == 404
-    assert client.get(f"/calendar/staff/{second.token}.ics").status_code == 404
-    assert StaffFeedToken.objects.filter(user=staff, revoked_at__isnull=True).count() == 0
+    assert f"https://outreach.test/calendar/staff/{first}.ics?tentative=1" in made
+    assert first not in page and "/calendar/staff/" not in page
+    assert "You have a staff feed link. It is not stored, so it cannot be shown again" in page
+    assert first != second
+    assert client.get(f"/calendar/staff/{first}.ics").status_code == 404
+    assert client.get(f"/calendar/staff/{second}.ics").status_code == 404
+    assert live_links(purpose=LinkPurpose.STAFF_FEED).filter(subject_id=staff.pk).count() == 0
 
 
 def test_feed_tokens_page_get_does_not_rotate(client, staff):
@@ -921,7 +926,7 @@ def test_requester_download_unknown_unscheduled_or_cancelled_is_404(client, staf
     submitted = PresentationRequestFactory(presentation=presentation)
     cancelled = schedule(by=staff, presenter=presenter, start=days_ahead(40, 10))
     booking_cancel(request=cancelled.request, by=staff, reason="Snow")
-    _, unknown, _ = token_new(purpose="request-status")
+    unknown = "B" * 43
 
     assert client.get(f"/requests/{unknown}/event.ics").status_code == 404
     assert client.get(f"/requests/{submitted.token}/event.ics").status_code == 404

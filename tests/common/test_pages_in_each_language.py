@@ -18,6 +18,8 @@ from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
 from common.languages import language_name_local
+from common.links import link_issue
+from common.models import LinkPurpose
 from outcomes import links as outcome_links
 from scheduling.models import Booking
 from tests.factories import days_ahead
@@ -101,7 +103,7 @@ def _pages(request_in, presentation):
     survey_booking = Booking.objects.get(request=request_in("scheduled"))
     past = days_ahead(-1, 10)
     Booking.objects.filter(pk=survey_booking.pk).update(start=past, end=past.replace(hour=11))
-    survey = outcome_links.survey_url(booking=survey_booking).split("/", 3)[3].split("?")[0]
+    survey = f"survey/{outcome_links.survey_code_issue(booking=survey_booking)}/"
     return {
         "home": ("/", ["Free presentations on sex trafficking for your organization", "How it works"]),
         "catalog": ("/presentations/", ["Filter presentations", "Show presentations"]),
@@ -117,7 +119,7 @@ def _pages(request_in, presentation):
         },
         "received": (f"/requests/{scheduled.token}/received/", ["Thank you: your request has been received"]),
         "evaluation": (
-            "/" + outcome_links.evaluation_url(booking=completed).split("/", 3)[3].split("?")[0],
+            f"/evaluation/{link_issue(purpose=LinkPurpose.HOST_EVALUATION, subject_id=completed.pk)}/",
             ["How did the presentation go?", "Send my answers"],
         ),
         "survey": (f"/{survey}", ["Audience survey", "Your understanding of sex trafficking"]),

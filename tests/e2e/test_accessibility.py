@@ -10,6 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from calendars.services import staff_feed_token_rotate
+from common.links import link_issue
+from common.models import LinkPurpose
 from outcomes import links as outcome_links
 from outreach.enums import Format
 from outreach.models import Language
@@ -18,6 +20,11 @@ from scheduling.services import review
 from scheduling.services.review import Plan
 from tests.e2e.conftest import STAFF_PASSWORD, WIDTHS, page_problems, sign_in
 from tests.factories import PresentationRequestFactory, days_ahead
+
+
+def survey_path(booking) -> str:
+    return f"/survey/{outcome_links.survey_code_issue(booking=booking)}/"
+
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -118,7 +125,11 @@ def test_public_pages_in_every_state_have_no_axe_violations(page, site):
     for state in ("submitted", "proposed", "scheduled", "cancelled", "declined", "withdrawn", "completed"):
         audit.check(f"status-{state}", f"/requests/{site[state].token}/")
 
-    evaluation = path_of(outcome_links.evaluation_url(booking=site["completed_booking"]))
+    evaluation = path_of(
+        outcome_links.evaluation_url(
+            token=link_issue(purpose=LinkPurpose.HOST_EVALUATION, subject_id=site["completed_booking"].pk)
+        )
+    )
     audit.check("evaluation", evaluation)
     page.get_by_role("button", name="Send my answers").click()
     audit.check("evaluation-errors")
@@ -130,7 +141,7 @@ def test_public_pages_in_every_state_have_no_axe_violations(page, site):
     expect(page.locator("#evaluation-answers")).to_be_visible()
     audit.check("evaluation-answered")
 
-    survey = path_of(outcome_links.survey_url(booking=site["presented_booking"]))
+    survey = survey_path(site["presented_booking"])
     audit.check("survey", survey)
     page.get_by_role("button", name="Send").click()
     audit.check("survey-errors")
@@ -140,8 +151,8 @@ def test_public_pages_in_every_state_have_no_axe_violations(page, site):
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you!")
     audit.check("survey-thanks")
-    audit.check("survey-not-yet", path_of(outcome_links.survey_url(booking=site["scheduled_booking"])))
-    audit.check("survey-closed", path_of(outcome_links.survey_url(booking=site["cancelled_booking"])))
+    audit.check("survey-not-yet", survey_path(site["scheduled_booking"]))
+    audit.check("survey-closed", survey_path(site["cancelled_booking"]))
 
     audit.check("login", "/accounts/login/")
     page.get_by_label("Username").fill("sam")

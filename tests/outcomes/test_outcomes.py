@@ -9,6 +9,8 @@ from django.template.loader import render_to_string
 from django.test import override_settings
 from django.utils import timezone
 
+from common.links import link_find, link_issue, link_placeholder, link_revoke
+from common.models import LinkPurpose
 from outcomes import links as outcome_links
 from outcomes import qr, services
 from outcomes.models import HostEvaluation, SurveyResponse
@@ -85,12 +87,22 @@ def path_of(url: str) -> str:
 
 
 def evaluation_path(booking) -> str:
-    return path_of(outcome_links.evaluation_url(booking=booking))
+    """A new evaluation link for ``booking``, as the thank-you email would carry it."""
+    return path_of(
+        outcome_links.evaluation_url(token=link_issue(purpose=LinkPurpose.HOST_EVALUATION, subject_id=booking.pk))
+    )
+
+
+def survey_code(booking) -> str:
+    return outcome_links.survey_code_issue(booking=booking)
 
 
 def survey_path(booking) -> str:
-    """The survey's path, without the ?lang= its QR code adds."""
-    return path_of(outcome_links.survey_url(booking=booking)).split("?")[0]
+    """A new survey code's path, without the ?lang= its QR code adds."""
+    return f"/survey/{survey_code(booking)}/"
+
+
+EVALUATION_LINK = r"https://outreach\.test/evaluation/([A-Za-z0-9_-]{43})/\?lang=en"
 
 
 EVALUATION = {
@@ -112,11 +124,10 @@ SURVEY = {
 # --- The host evaluation ----------------------------------------------------------------------
 
 
-def test_thank_you_email_links_to_the_evaluation(completed):
-    url = outcome_links.evaluation_url(booking=completed, language="en")  # the requester's language
-
+def test_thank_you_email_links_to_the_evaluation(client, completed):
     (message,) = mail.outbox
     html = message.alternatives[0][0]
+    url = re.search(EVALUATION_LINK, message.body).group(0)  # in the requester's language
 
     assert message.to == [CONTACT]
     assert (
@@ -124,7 +135,11 @@ def test_thank_you_email_links_to_the_evaluation(completed):
         f"improve and report to the people who fund this work.\n{url}\n" in message.body
     )
     assert f'<a href="{url.replace("&", "&amp;")}"' in html
-    assert re.fullmatch(rf"https://outreach\.test/evaluation/{completed.pk}\.[A-Za-z0-9_-]{{43}}/\?lang=en", url)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", url.split("/")[-2])  # random: no booking number in it
+    assert client.get(path_of(url)).status_code == 200
+    stored = Notification.objects.get(kind="thank_you")
+    assert url not in stored.body_text and url.replace("&", "&amp;") not in stored.body_html
+    assert link_placeholder(LinkPurpose.HOST_EVALUATION) in stored.body_text
 
 
 def test_evaluation_round_trip_then_the_answer_is_shown(client, completed):
@@ -225,7 +240,7 @@ def test_evaluation_form_is_accessible(client, completed):
 
 @pytest.mark.parametrize(
     "token",
-    ["nonsense", "1.short", "0.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "x" * 300, "1.%3Cscript%3E"],
+    ["nonsense", "1.short", "A" * 43, "x" * 300, "1.%3Cscript%3E", "private-link-host_evaluation".ljust(43, "-")],
 )
 def test_evaluation_malformed_token_is_404(client, completed, token):
     response = client.get(f"/evaluation/{token}/")
@@ -233,15 +248,18 @@ def test_evaluation_malformed_token_is_404(client, completed, token):
     assert response.status_code == 404
 
 
-def test_evaluation_forged_token_is_404(client, completed):
-    good = outcome_links.evaluation_token(booking=completed)
+def test_evaluation_forged_or_revoked_token_is_404(client, completed):
+    good = evaluation_path(completed).split("/")[2]
     forged = good[:-1] + ("A" if good[-1] != "A" else "B")
+    revoked = evaluation_path(completed).split("/")[2]
+    link_revoke(link=link_find(purpose=LinkPurpose.HOST_EVALUATION, token=revoked))
 
     response = client.get(f"/evaluation/{forged}/")
-    other_booking = client.get(f"/evaluation/{completed.pk + 1}.{good.split('.')[1]}/")
 
-    assert (response.status_code, other_booking.status_code) == (404, 404)
+    assert response.status_code == 404
     assert str(MSG_EVALUATION_NOT_FOUND) in response.text
+    assert client.get(f"/evaluation/{revoked}/").status_code == 404
+    assert client.get(f"/evaluation/{good}/").status_code == 200
 
 
 def test_evaluation_of_a_presentation_not_completed_is_404(client, scheduled):
@@ -263,7 +281,7 @@ def test_evaluation_reminder_goes_once_after_seven_days(completed, run_on_commit
     (message,) = first_mail
     assert message.to == [CONTACT]
     assert message.subject == f"Two minutes for us? How {completed.request.presentation.title} went"
-    assert f"{outcome_links.evaluation_url(booking=completed, language='en')}\n" in message.body
+    assert re.search(EVALUATION_LINK + "\n", message.body)
     assert mail.outbox == []
     assert Notification.objects.filter(kind="evaluation_reminder").count() == 1
 
@@ -453,30 +471,31 @@ def test_survey_before_the_day_says_when_it_opens(client, scheduled):
     assert SurveyResponse.objects.count() == 0
 
 
-@pytest.mark.parametrize("code", ["abc", "1-abcdefgh", "0-aaaaaaaa", "99999-" + "a" * 8, "1-ABCDEFG!"])
+@pytest.mark.parametrize("code", ["abc", "1-abcdefgh", "a" * 26, "99999-" + "a" * 8, "1-ABCDEFG!"])
 def test_survey_unknown_code_is_404(client, presented, code):
     response = client.get(f"/survey/{code}/")
 
     assert response.status_code == 404
 
 
-def test_survey_code_is_short_and_case_insensitive(client, presented):
-    code = outcome_links.survey_code(booking=presented)
+def test_survey_code_is_random_128_bits_and_case_insensitive(client, presented):
+    code = survey_code(presented)
 
     response = client.get(f"/survey/{code.upper()}/")
 
-    assert re.fullmatch(rf"{presented.pk}-[a-z2-7]{{8}}", code)
+    assert re.fullmatch(r"[a-z2-7]{26}", code)
     assert response.status_code == 200
     assert client.get(f"/survey/{code}/thanks/").status_code == 200
-    wrong = f"{presented.pk}-{'b' if code[-8] != 'b' else 'c'}{code[-7:]}"
+    wrong = ("b" if code[0] != "b" else "c") + code[1:]
     assert client.get(f"/survey/{wrong}/").text.count(str(MSG_SURVEY_NOT_FOUND)) == 1
 
 
 def test_survey_qr_code_is_an_svg_of_the_survey_link(client, presented):
-    url = outcome_links.survey_url(booking=presented)
+    code = survey_code(presented)
+    url = outcome_links.survey_url(booking=presented, code=code)
 
-    response = client.get(path_of(outcome_links.survey_qr_url(booking=presented)))
-    download = client.get(path_of(outcome_links.survey_qr_url(booking=presented)), {"download": "1"})
+    response = client.get(path_of(outcome_links.survey_qr_url(booking=presented, code=code)))
+    download = client.get(path_of(outcome_links.survey_qr_url(booking=presented, code=code)), {"download": "1"})
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
@@ -484,19 +503,19 @@ def test_survey_qr_code_is_an_svg_of_the_survey_link(client, presented):
     assert re.match(
         r'<svg width="(\d+)" height="\1" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 (\d+) \2"', response.text
     )
-    code = outcome_links.survey_code(booking=presented)
-    assert download["Content-Disposition"] == f'attachment; filename="survey-{code}-en.svg"'
+    assert download["Content-Disposition"] == 'attachment; filename="survey-qr-code-en.svg"'
 
 
 def test_survey_qr_include_for_the_presenter_page_costs_no_query(presented, django_assert_num_queries):
     booking = Booking.objects.select_related("request__language").get(pk=presented.pk)  # as the schedule loads it
-    url = outcome_links.survey_url(booking=booking)
+    code = survey_code(presented)
+    url = outcome_links.survey_url(booking=booking, code=code)
 
     with django_assert_num_queries(0):
-        html = render_to_string("outcomes/_survey_qr.html", {"booking": booking})
+        html = render_to_string("outcomes/_survey_qr.html", {"booking": booking, "code": code})
 
-    qr_path = path_of(outcome_links.survey_qr_url(booking=booking))
-    assert url == f"https://outreach.test/survey/{outcome_links.survey_code(booking=booking)}/?lang=en"
+    qr_path = path_of(outcome_links.survey_qr_url(booking=booking, code=code))
+    assert url == f"https://outreach.test/survey/{code}/?lang=en"
     assert f'<img src="{qr_path}" width="160" height="160"' in html
     assert f'alt="QR code that opens the audience survey in English at {url}"' in html
     assert f'<a href="{url}" hreflang="en">{url}</a>' in html
@@ -510,7 +529,9 @@ def test_presenter_reminder_carries_the_survey_link_and_qr_code(scheduled, run_o
 
     presenter_mail = next(m for m in mail.outbox if m.to == ["alex@presenters.test"])
     requester_mail = next(m for m in mail.outbox if m.to == [CONTACT])
-    url, qr = outcome_links.survey_url(booking=booking), outcome_links.survey_qr_url(booking=booking)
+    code = re.search(r"https://outreach\.test/survey/([a-z2-7]{26})/\?lang=en\n", presenter_mail.body).group(1)
+    url = outcome_links.survey_url(booking=booking, code=code)
+    qr = outcome_links.survey_qr_url(booking=booking, code=code)
     assert (
         f"Audience survey (anonymous, three questions) for your last slide:\n{url}\n"
         f"Its QR code, to put on the slide: {qr}\n"

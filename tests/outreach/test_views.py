@@ -1,5 +1,6 @@
 """The public pages through the test client: catalog, request form, status page."""
 
+import hashlib
 import html
 import re
 from datetime import datetime, time, timedelta
@@ -11,6 +12,7 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
+from common.models import LinkPurpose, PrivateLink
 from outreach.enums import RequestStatus
 from outreach.models import PresentationRequest
 from outreach.services import MSG_AUDIENCE_SIZE, window_too_soon_message
@@ -182,9 +184,10 @@ def test_submit_stores_only_token_hash(client, presentation, form_data):
 
     token = response.url.split("/")[2]
     request = PresentationRequest.objects.get()
+    link = PrivateLink.objects.get(purpose=LinkPurpose.REQUEST_STATUS, subject_id=request.pk)
     assert len(token) == 43
-    assert token not in request.token_hash
-    assert not PresentationRequest.objects.filter(token_hash=token).exists()
+    assert link.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert not PrivateLink.objects.filter(token_hash=token).exists()
 
 
 def test_invalid_submission_keeps_everything_typed(client, presentation, form_data):

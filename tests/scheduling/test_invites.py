@@ -11,13 +11,13 @@ import vobject
 from django.core import mail
 from django.utils import timezone
 
-from common.languages import url_in_language
 from outreach.enums import Format
 from scheduling.models import Booking, Notification, Presenter
 from scheduling.services import review
 from scheduling.services.review import Plan
 from scheduling.tasks import send_reminders
 from tests.factories import CENTRAL, LanguageFactory, PresentationRequestFactory, days_ahead
+from tests.links import status_link_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +25,12 @@ STAFF = "staff@outreach.test"
 CONTACT = "dana@example.net"
 
 
-def status_link(request_obj) -> str:
-    """The status page's link as emails and invites give it: in the language the requester used."""
-    return url_in_language(request_obj.get_status_url(), request_obj.requester_language)
+def status_link(request_obj, text: str) -> str:
+    """The status page's link as ``text`` (an email, an invite) gives it, in the requester's language;
+    checked to open ``request_obj``."""
+    link = status_link_in(text, request_obj)
+    assert link.endswith(f"/?lang={request_obj.requester_language}")
+    return link
 
 
 @pytest.fixture
@@ -121,11 +124,11 @@ def test_confirmation_email_content(request_obj, alex, staff, run_on_commit):
     assert "Where: Room 12, 100 Division St S\n" in body
     assert "Presenters: Alex Rivera\n" in body
     assert "Accessibility or interpreter needs: ASL interpreter for two participants\n" in body
-    assert f"Your request's status page: {status_link(request_obj)}\n" in body
+    assert f"Your request's status page: {status_link(request_obj, body)}\n" in body
     assert "Contact:" not in body  # the requester's own contact details are for presenters
     presenter_body = to("alex@presenters.test").body
     assert "Contact: Dana Whitfield, dana@example.net, +1 507-555-0142\n" in presenter_body
-    assert status_link(request_obj) not in presenter_body
+    assert "/requests/" not in presenter_body
 
 
 def test_reschedule_with_presenter_change_updates_current_and_cancels_removed(
@@ -175,7 +178,7 @@ def test_withdraw_decline_expire_proposal_and_thank_you_rows(request_obj, alex, 
     times = [(days_ahead(40, 9), days_ahead(40, 10))]
     run_on_commit(lambda: review.request_propose(request=request_obj, by=staff, times=times, lead_presenter=alex))
     assert sent() == [(CONTACT, f"Other times proposed for your request {request_obj.reference}")]
-    assert status_link(request_obj) in mail.outbox[0].body
+    assert status_link(request_obj, mail.outbox[0].body) in mail.outbox[0].body
 
     booking = run_on_commit(
         lambda: review.proposal_accept(request=request_obj, proposed_time_id=request_obj.proposals.get().times.get().pk)
@@ -221,8 +224,9 @@ def test_invite_fields(request_obj, alex, jordan, staff, run_on_commit):
     assert "Organization: Northfield Community Church\n" in description
     assert "Contact: Dana Whitfield, dana@example.net, +1 507-555-0142\n" in description
     assert "Accessibility or interpreter needs: ASL interpreter for two participants\n" in description
-    assert description.endswith(f"Request status: {status_link(request_obj)}")
-    assert str(event["URL"]) == status_link(request_obj)
+    assert description.endswith(f"Request status: {status_link(request_obj, description)}")
+    assert str(event["URL"]) == status_link(request_obj, description)
+    assert status_link(request_obj, to(CONTACT).body) == str(event["URL"])  # one link for the whole email
 
 
 def test_virtual_invite_location_is_the_link(request_obj, alex, staff, run_on_commit):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from outreach.models import PresentationRequest
 from scheduling.models import Notification, NotificationKind, NotificationStatus
 from scheduling.services.notify import broker_outages, notification_deliver, notifications_send_due, send_notification
+from tests.links import status_link_in
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,9 @@ def test_acknowledgement_reaches_the_contact(submitted):
     assert ack.to == ["maria.lopez@example.edu"]
     assert ack.from_email == "Outreach Scheduler <outreach@outreach.test>"
     assert ack.subject == f"We received your presentation request {request.reference}"
-    status_url = f"https://outreach.test/requests/{token}/?lang=en"  # opens in the language the request used
+    status_url = status_link_in(ack.body, request)  # a link of its own, made as the email was sent
+    assert status_url.endswith("/?lang=en")  # opens in the language the request used
+    assert token not in ack.body
     assert f"Reference: {request.reference}" in ack.body
     assert f"Your private status link (keep it; anyone with it can see the request):\n{status_url}\n" in ack.body
     assert "Presentation: Recognizing and Responding: Schools\n" in ack.body

@@ -1015,7 +1015,7 @@ def admin_client_logged_in(django_user_model):
         "scheduling/auditentry",
         "scheduling/notification",
         "scheduling/busyinterval",
-        "calendars/stafffeedtoken",
+        "common/privatelink",
         "outcomes/hostevaluation",
         "outcomes/surveyresponse",
     ],

@@ -68,7 +68,7 @@ class PresenterSerializer(serializers.ModelSerializer):
         ]
 
     def get_has_feed(self, presenter: Presenter) -> bool:
-        return bool(presenter.feed_token_hash)
+        return bool(getattr(presenter, "has_feed", False))
 
     def get_upcoming(self, presenter: Presenter) -> int | None:
         return getattr(presenter, "upcoming", None)

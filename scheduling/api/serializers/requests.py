@@ -106,7 +106,7 @@ class StaffRequestDetailSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PresentationRequest
-        exclude = ["token_salt", "token_hash"]
+        fields = "__all__"
 
     @extend_schema_field(BookingSerializer(allow_null=True))
     def get_booking(self, request: PresentationRequest):
