@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -7,6 +8,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from outreach.enums import RequestStatus
 from outreach.models import Audience, Language, Presentation, PresentationRequest, RequestWindow
+from scheduling.services.status_link import status_link_renew
 
 
 @admin.register(Audience)
@@ -62,6 +64,7 @@ class PresentationRequestAdmin(admin.ModelAdmin):
     date_hierarchy = "submitted_at"
     readonly_fields = ["reference", "status", "decision_note", "submitted_at", "status_changed_at", "review"]
     inlines = [RequestWindowInline]
+    actions = ["renew_status_link"]
     fieldsets = [
         (
             None,
@@ -117,6 +120,14 @@ class PresentationRequestAdmin(admin.ModelAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    @admin.action(description="Revoke the requesters' status links and email each a new one")
+    def renew_status_link(self, request: HttpRequest, queryset: QuerySet[PresentationRequest]) -> None:
+        for found in queryset:
+            status_link_renew(request=found, by=request.user)
+        self.message_user(
+            request, f"New status links are on their way to {queryset.count()} requester(s).", messages.SUCCESS
+        )
 
     @admin.display(description=_("review"))
     def review(self, obj: PresentationRequest) -> str:

@@ -6,11 +6,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from common.links import live_subject_ids
+from common.links import link_find, live_subject_ids
 from common.models import LinkPurpose
 from outreach.models import Audience, Presentation, PresentationRequest, RequestWindow
 
 MSG_UNKNOWN_LINK = _("This link does not lead to a request. Check that you copied all of it.")
+MSG_LINK_REVOKED = _(
+    "This link was replaced and no longer opens the request. We emailed a new one to the address on the request; "
+    "if you cannot find it, contact us."
+)
 
 
 def presentations_for_catalog(*, audience_slug: str | None = None, fmt: str | None = None) -> QuerySet[Presentation]:
@@ -48,6 +52,12 @@ def request_by_token(*, token: str) -> PresentationRequest | None:
     if found is not None:
         found.status_token = token
     return found
+
+
+def status_link_is_revoked(*, token: str) -> bool:
+    """Whether ``token`` is a status link that staff replaced (its page says where to ask)."""
+    link = link_find(purpose=LinkPurpose.REQUEST_STATUS, token=token)
+    return link is not None and link.revoked_at is not None
 
 
 def catalog_text_is_translated(*, item: Model, field: str, language: str | None = None) -> bool:

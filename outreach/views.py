@@ -1,6 +1,7 @@
 """Public pages: the catalog, the request form and the requester's private status page."""
 
 from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -154,10 +155,18 @@ def request_find(request: HttpRequest) -> HttpResponse:
     return redirect("outreach:request_find")
 
 
+class StatusLinkRevoked(Exception):
+    """The status link was replaced by staff: answered 410 with a page that says where to ask."""
+
+
+def _not_found(token: str) -> Exception:
+    return StatusLinkRevoked() if selectors.status_link_is_revoked(token=token) else Http404(MSG_UNKNOWN_LINK)
+
+
 def _request_or_404(token: str):
     found = selectors.request_by_token(token=token)
     if found is None:
-        raise Http404(MSG_UNKNOWN_LINK)
+        raise _not_found(token)
     return found
 
 
@@ -165,11 +174,25 @@ def _status_request_or_404(token: str):
     """The request with what its status page shows (booking, whether a proposal waits)."""
     found = scheduling_selectors.request_for_requester(token=token)
     if found is None:
-        raise Http404(MSG_UNKNOWN_LINK)
+        raise _not_found(token)
     return found
 
 
+def _answers_revoked_links(view: Callable) -> Callable:
+    """A status-link page that answers 410 Gone, saying where to ask, for a link staff replaced."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            return view(request, token)
+        except StatusLinkRevoked:
+            return render(request, "outreach/link_revoked.html", status=410)
+
+    return wrapped
+
+
 @never_cache
+@_answers_revoked_links
 @require_GET
 def request_received(request: HttpRequest, token: str) -> HttpResponse:
     found = _request_or_404(token)
@@ -202,6 +225,7 @@ def _status_page(request: HttpRequest, found, token: str, *, status: int = 200, 
 
 
 @never_cache
+@_answers_revoked_links
 @require_GET
 def request_status(request: HttpRequest, token: str) -> HttpResponse:
     return _status_page(request, _status_request_or_404(token), token)
@@ -215,6 +239,7 @@ def _requester_action(action: str, form_class, form_key: str, success: str) -> C
     """
 
     @never_cache
+    @_answers_revoked_links
     @require_POST
     def view(request: HttpRequest, token: str) -> HttpResponse:
         found = _status_request_or_404(token)

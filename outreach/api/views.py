@@ -25,7 +25,7 @@ from outreach.api import examples as ex
 from outreach.api import serializers as s
 from outreach.api.filters import PresentationFilter
 from outreach.models import PresentationRequest
-from outreach.selectors import MSG_UNKNOWN_LINK
+from outreach.selectors import MSG_LINK_REVOKED, MSG_UNKNOWN_LINK
 from outreach.services import request_submit
 from outreach.throttling import MSG_RATE_LIMITED, MSG_SPAM, submission_rate_limited
 from scheduling.selectors import open_proposal_for, request_for_requester
@@ -53,6 +53,13 @@ TOKEN_PARAMETER = OpenApiParameter(
     pattern=r"^[A-Za-z0-9_-]{1,100}$",
 )
 NOT_FOUND = error_response(404, "No request has this token.", ("not_found", MSG_UNKNOWN_LINK))
+GONE = error_response(410, "Staff replaced this link; a new one was emailed.", ("link_revoked", MSG_LINK_REVOKED))
+
+
+class LinkRevoked(exceptions.APIException):
+    status_code = status.HTTP_410_GONE
+    default_detail = MSG_LINK_REVOKED
+    default_code = "link_revoked"
 
 
 def _transition(status_now: str, action_past: str) -> tuple[str, str]:
@@ -162,6 +169,8 @@ class RequesterView(PublicMixin, APIView):
     def found(self, token: str) -> PresentationRequest:
         request = request_for_requester(token=token)
         if request is None:
+            if selectors.status_link_is_revoked(token=token):
+                raise LinkRevoked
             raise Http404(MSG_UNKNOWN_LINK)
         return request
 
@@ -208,7 +217,7 @@ class RequestDetailView(RequesterView):
         tags=["requests"],
         summary="The requester's view of their request",
         parameters=[TOKEN_PARAMETER],
-        responses={200: _requester_response(ex.REQUESTER, "The request."), 404: NOT_FOUND},
+        responses={200: _requester_response(ex.REQUESTER, "The request."), 404: NOT_FOUND, 410: GONE},
     )
     def get(self, request: Request, token: str) -> Response:
         return self.respond(token)
@@ -223,6 +232,7 @@ class RequestDetailView(RequesterView):
             "The request, now withdrawn.",
         ),
         404: NOT_FOUND,
+        410: GONE,
         409: error_response(
             409, "The request is no longer waiting for a decision.", _transition("scheduled", "withdrawn")
         ),
@@ -240,6 +250,7 @@ class RequestWithdrawView(RequesterActionView):
     responses={
         200: _requester_response(ex.SCHEDULED, "The request, now scheduled."),
         404: NOT_FOUND,
+        410: GONE,
         409: error_response(
             409,
             "No proposal is waiting, or a presenter was booked at that time meanwhile.",
@@ -263,6 +274,7 @@ class RequestAcceptProposalView(RequesterActionView):
             "The request, waiting for staff again.",
         ),
         404: NOT_FOUND,
+        410: GONE,
         409: error_response(409, "No proposal is waiting.", ("invalid_transition", review.MSG_NO_OPEN_PROPOSAL)),
     },
 )
@@ -279,6 +291,7 @@ class RequestDeclineProposalView(RequesterActionView):
             {**ex.SCHEDULED, "status": "cancelled", "actions": ex.NO_ACTIONS}, "The request, now cancelled."
         ),
         404: NOT_FOUND,
+        410: GONE,
         409: error_response(
             409,
             "Not scheduled, or past the cut-off.",

@@ -13,6 +13,11 @@ urlpatterns = [
     path("requests/<int:pk>/reschedule/", requests.RequestRescheduleView.as_view(), name="staff-request-reschedule"),
     path("requests/<int:pk>/cancel/", requests.RequestCancelView.as_view(), name="staff-request-cancel"),
     path("requests/<int:pk>/complete/", requests.RequestCompleteView.as_view(), name="staff-request-complete"),
+    path(
+        "requests/<int:pk>/renew-status-link/",
+        requests.RequestStatusLinkRenewView.as_view(),
+        name="staff-request-renew-status-link",
+    ),
     path("presenters/", people.PresenterListView.as_view(), name="staff-presenter-list"),
     path("presenters/suggestions/", people.PresenterSuggestionsView.as_view(), name="staff-presenter-suggestions"),
     path("presenters/<int:pk>/", people.PresenterDetailView.as_view(), name="staff-presenter-detail"),

@@ -61,6 +61,7 @@ class NotificationKind(models.TextChoices):
     THANK_YOU = "thank_you", _("Thank-you (requester)")
     EVALUATION_REMINDER = "evaluation_reminder", _("Evaluation reminder (requester)")
     STATUS_LINK = "status_link", _("Status link, asked for again (requester)")
+    STATUS_LINK_RENEWED = "status_link_renewed", _("New status link (requester)")
 
 
 class NotificationStatus(models.TextChoices):

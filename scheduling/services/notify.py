@@ -75,6 +75,7 @@ SUBJECTS = {
     Kind.THANK_YOU: _("Thank you for hosting %(title)s"),
     Kind.STATUS_LINK: _("Your status link for request %(reference)s"),
     Kind.EVALUATION_REMINDER: _("Two minutes for us? How %(title)s went"),
+    Kind.STATUS_LINK_RENEWED: _("Your new link to presentation request %(reference)s"),
 }
 
 
@@ -435,3 +436,11 @@ def reminders_queue_due() -> int:
 def evaluation_reminder_notify(*, booking: Booking) -> None:
     """The one reminder to the requester to answer the host evaluation (its link is in the body)."""
     _to_requester(booking.request, Kind.EVALUATION_REMINDER, booking=booking, sequence=booking.sequence)
+
+
+# --- The requester's status link -------------------------------------------------------------
+
+
+def status_link_renewed_notify(*, request: PresentationRequest, sequence: int) -> None:
+    """The requester's new status link, after staff replaced the old ones (``sequence``: the audit entry)."""
+    _to_requester(request, Kind.STATUS_LINK_RENEWED, sequence=sequence)

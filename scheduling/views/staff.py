@@ -36,6 +36,7 @@ from scheduling.forms.filters import QueueFilterForm, parse_calendar_bound
 from scheduling.models import Answer, Booking, ProposalState
 from scheduling.services import notify, review
 from scheduling.services.availability import presenter_fits
+from scheduling.services.status_link import status_link_renew
 
 MSG_APPROVED = _("Approved: the presentation is scheduled and the invitations are on their way.")
 MSG_PROPOSED = _("The proposed times were sent to the requester.")
@@ -44,6 +45,7 @@ MSG_RESCHEDULED = _("The booking was changed; the requester and presenters get t
 MSG_CANCELLED = _("The presentation was cancelled; the requester and presenters are told.")
 MSG_COMPLETED = _("The presentation is marked completed.")
 MSG_RESENT = _("The notification is queued to be sent again.")
+MSG_STATUS_LINK_RENEWED = _("The requester's old status links no longer work; a new one is on its way to them.")
 MSG_CALENDAR_RANGE = _("Give start and end as ISO 8601 dates, with end after start and at most 100 days apart.")
 MSG_TENTATIVE = _("Tentative: %(title)s")
 
@@ -218,6 +220,16 @@ def notification_resend(request: HttpRequest, pk: int, notification_pk: int) -> 
     except notify.NotificationNotFailed as exc:
         return _detail(request, found, selectors.booking_for_request(request=found), error=exc.message, status=409)
     messages.success(request, MSG_RESENT)
+    return redirect(found.get_staff_url())
+
+
+@require_POST
+@staff_required
+def status_link_renew_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke the requester's status links and email them a new one."""
+    found = _request_or_404(pk)
+    status_link_renew(request=found, by=request.user)
+    messages.success(request, MSG_STATUS_LINK_RENEWED)
     return redirect(found.get_staff_url())
 
 

@@ -127,6 +127,10 @@ class ActionSerializer(serializers.Serializer):
         return dict(self.validated_data)
 
 
+class StatusLinkRenewSerializer(ActionSerializer):
+    """No body: the requester's status links are revoked and a new one is emailed to them."""
+
+
 class TimeSerializer(EndAfterStartMixin, serializers.Serializer):
     start = BoundedDateTimeField()
     end = BoundedDateTimeField()

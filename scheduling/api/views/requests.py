@@ -17,6 +17,7 @@ from scheduling.api import examples as ex
 from scheduling.api.filters import StaffRequestFilter
 from scheduling.api.serializers import requests as s
 from scheduling.services import review
+from scheduling.services.status_link import status_link_renew
 
 MSG_NO_SUCH_REQUEST = _("No request has this id.")
 
@@ -170,3 +171,14 @@ class RequestCancelView(RequestActionView):
 class RequestCompleteView(RequestActionView):
     serializer_class = s.CompleteSerializer
     service = staticmethod(review.booking_complete)
+
+
+@_documented(
+    "Replace the requester's private status link",
+    "Revokes every status link the requester holds (the old ones answer 410) and emails them a new one; "
+    "the audit trail records who did it. No body.",
+    example("no body", {}, request=True),
+)
+class RequestStatusLinkRenewView(RequestActionView):
+    serializer_class = s.StatusLinkRenewSerializer
+    service = staticmethod(status_link_renew)

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("common", "0002_private_links"),
-        ('scheduling', '0002_notification_schedule'),
+        ('scheduling', '0005_proposal_accepted_time'),
     ]
 
     operations = [
