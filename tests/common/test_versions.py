@@ -17,7 +17,6 @@ NOT_SHOWN = {
     "scheduling.BusyInterval",
     "scheduling.WeeklyHours",  # a presenter's own page and the staff's request page only
     "scheduling.AssignmentAnswer",  # the same, and the staff queue
-    "calendars.StaffFeedToken",
 }
 
 

@@ -11,6 +11,7 @@ from common.dates import day
 from outreach.models import PresentationRequest
 from tests.e2e.conftest import check_page
 from tests.factories import PresentationRequestFactory
+from tests.links import status_link_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -167,4 +168,4 @@ def test_find_my_request_by_keyboard_sends_the_link(page, catalog):
     check_page(page, "find-my-request-sent")
     (message,) = mail.outbox
     assert message.to == ["maria.lopez@example.edu"]
-    assert mine.get_status_url() in message.body
+    assert status_link_in(message.body, mine)

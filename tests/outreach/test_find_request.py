@@ -10,6 +10,7 @@ from django.urls import reverse
 from outreach.enums import RequestStatus
 from scheduling.models import Notification, NotificationKind
 from tests.factories import PresentationRequestFactory
+from tests.links import status_link_in
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def test_an_address_gets_one_email_per_open_request_each_with_its_own_link(
         (request,) = [r for r in dana.values() if r.reference in message.subject]
         assert request in (dana["open"], dana["scheduled"])
         assert message.subject == f"Your status link for request {request.reference}"
-        assert request.get_status_url() in message.body
+        assert status_link_in(message.body, request)  # a link of its own, opening this request
         others = [r for r in dana.values() if r != request]
         assert not any(r.reference in message.body or r.status_token in message.body for r in others)
     # The link in the email opens the status page.

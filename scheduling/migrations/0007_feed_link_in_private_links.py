@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("common", "0002_private_links"),
-        ('scheduling', '0005_proposal_accepted_time'),
+        ('scheduling', '0006_presenter_answers'),
     ]
 
     operations = [
