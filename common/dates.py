@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 # Translators: the format of a date with its weekday, as in "Monday, March 15, 2027". Django's date
 # letters: l = weekday, j = day of the month, F = month, Y = year; a letter meant literally needs a
@@ -22,6 +22,9 @@ DAY_SHORT = pgettext_lazy("date format", "M j, Y")
 # Translators: the format of a time of day, as in "9:30 AM" (g = hour 1-12, G = hour 0-23, i = minutes,
 # A = AM/PM).
 TIME = pgettext_lazy("time format", "g:i A")
+# Translators: written after a time to name the time zone (Minnesota keeps Central time), as in
+# "Monday, March 15, 2027, 9:00 AM to 10:30 AM (Central time)".
+CENTRAL_TIME = gettext_lazy("(Central time)")
 
 
 def _local(moment: datetime | date) -> datetime | date:
@@ -56,4 +59,4 @@ def time_span(start: datetime, end: datetime, *, zone: bool = True) -> str:
         "start": time_of_day(start),
         "end": time_of_day(end),
     }
-    return f"{span} {gettext('(Central time)')}" if zone else span
+    return f"{span} {CENTRAL_TIME}" if zone else span

@@ -119,7 +119,7 @@ def test_request_is_sent_approved_listed_and_cancelled(page, browser, live_serve
     rows = summary_rows(page)
     assert (rows["Email"], rows["First choice"], rows["How many"], rows["Public listing"]) == (
         CONTACT["email"],
-        when,
+        f"{when} (Central time)",
         "About 45 people",
         "Yes, with your organization's name, the date and the place",
     )
