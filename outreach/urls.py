@@ -25,6 +25,7 @@ urlpatterns = [
     path("presentations/<slug:slug>/request/", views.request_create, name="request_create"),
     path("requests/find/", views.request_find, name="request_find"),
     path("requests/<token:token>/", views.request_status, name="request_status"),
+    path("requests/<token:token>/print/", views.request_print, name="request_print"),
     path("requests/<token:token>/received/", views.request_received, name="request_received"),
     path("requests/<token:token>/withdraw/", views.request_withdraw, name="request_withdraw"),
     path("requests/<token:token>/proposal/accept/", views.proposal_accept, name="proposal_accept"),

@@ -231,6 +231,18 @@ def request_status(request: HttpRequest, token: str) -> HttpResponse:
     return _status_page(request, _status_request_or_404(token), token)
 
 
+@never_cache
+@require_GET
+def request_print(request: HttpRequest, token: str) -> HttpResponse:
+    """The confirmed booking on one printable sheet; a request with nothing scheduled goes back to its page."""
+    found = _status_request_or_404(token)
+    booking = getattr(found, "booking", None)
+    if found.status != RequestStatus.SCHEDULED or booking is None:
+        return redirect("outreach:request_status", token=token)
+    context = {"request_obj": found, "token": token, "booking": booking, "presenters": booking.presenters()}
+    return render(request, "outreach/request_print.html", context)
+
+
 def _requester_action(action: str, form_class, form_key: str, success: str) -> Callable:
     """A requester's action from the status page: validate the form, call the action's one service, answer.
 
