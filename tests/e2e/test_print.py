@@ -22,6 +22,7 @@ def test_print_sheet_shows_booking_and_hides_navigation_and_forms_in_print(page,
     request = PresentationRequestFactory(presentation=catalog, organization_name="Roosevelt High School")
     presenter = Presenter.objects.create(name="Ana Lindqvist", email="ana@presenters.test")
     presenter.presentations.add(catalog)
+    presenter.languages.add(request.language)
     start = days_ahead(30, 10)
     plan = review.Plan(start, start + timedelta(hours=1), presenter, [], Format.IN_PERSON, "Room 4, 100 Division St S")
     review.request_approve(request=request, by=staff_user, plan=plan)
