@@ -180,6 +180,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# No start-up banner in every process's log (web, worker, beat, management commands).
+AXES_VERBOSE = False
 # Two-factor sign-in with an authenticator app (TOTP, django-otp: https://django-otp-official.readthedocs.io/):
 # anyone who signs in may turn it on at /accounts/two-factor/; with this on, staff must.
 TWO_FACTOR_REQUIRED_FOR_STAFF = env.bool("TWO_FACTOR_REQUIRED_FOR_STAFF", default=False)
