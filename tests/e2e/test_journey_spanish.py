@@ -113,7 +113,7 @@ def test_request_in_spanish_from_the_switcher_to_the_scheduled_status(page, live
     assert (rows["Tipo de organización"], rows["Cuántas personas"], rows["Primera opción"], rows["Idioma"]) == (
         "Escuela",
         "Aproximadamente 45 personas",
-        f"{spanish_day}, de 9:00 a.m. a 10:30 a.m.",
+        f"{spanish_day}, de 9:00 a.m. a 10:30 a.m. (hora del Centro)",
         "español",
     )
     check_page(page, "journey-es-review")
