@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from common.cache import outages as cache_outages
@@ -196,6 +196,14 @@ def translated_presentation(db, parents) -> Presentation:
 @pytest.fixture
 def staff_user(django_user_model):
     return django_user_model.objects.create_user("sam", "sam@outreach.test", "pw", is_staff=True)
+
+
+@pytest.fixture
+def staff_client(staff_user) -> Client:
+    """A browser signed in as the staff user."""
+    client = Client()
+    client.force_login(staff_user)
+    return client
 
 
 @pytest.fixture

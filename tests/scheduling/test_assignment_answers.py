@@ -22,18 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff_user(django_user_model):
-    return django_user_model.objects.create_user("sam", "sam@example.org", "pw", is_staff=True)
-
-
-@pytest.fixture
-def staff_client(staff_user) -> Client:
-    client = Client()
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
 def pat_user(django_user_model):
     return django_user_model.objects.create_user("pat", "pat@example.org", "pw")
 

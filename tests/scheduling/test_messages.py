@@ -47,18 +47,6 @@ def to(address: str):
 
 
 @pytest.fixture
-def staff_user(django_user_model):
-    return django_user_model.objects.create_user("sam", "sam@example.org", "pw", is_staff=True)
-
-
-@pytest.fixture
-def staff_client(staff_user) -> Client:
-    client = Client()
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
 def submitted(presentation):
     return PresentationRequestFactory(presentation=presentation, organization_name="Roosevelt High School")
 

@@ -30,18 +30,6 @@ def _january_2027(clock):
 
 
 @pytest.fixture
-def staff_user(django_user_model):
-    return django_user_model.objects.create_user("sam", "sam@example.org", "pw", is_staff=True)
-
-
-@pytest.fixture
-def staff_client(staff_user) -> Client:
-    client = Client()
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
 def lead(presentation):
     return PresenterFactory(name="Ana Lindqvist", email="ana@example.org", presentations=[presentation])
 
