@@ -1,6 +1,9 @@
 """Start-up checks of the settings this app adds (``manage.py check`` and every server start run them)."""
 
+import os
+
 from django.conf import settings
+from django.core import checks
 from django.core.checks import Error, register
 
 
@@ -26,3 +29,20 @@ def public_languages_check(app_configs, **kwargs) -> list[Error]:
             )
         )
     return errors
+
+
+@register(deploy=False)
+def retired_settings_check(app_configs, **kwargs) -> list[checks.Warning]:
+    """Environment variables an earlier release read and this one ignores: say so rather than
+    let a deployment believe it is configured."""
+    warnings = []
+    if os.environ.get("RATELIMIT_IP_META_KEY"):
+        warnings.append(
+            checks.Warning(
+                "RATELIMIT_IP_META_KEY is no longer read: the client's address comes from REMOTE_ADDR, "
+                "after TRUSTED_PROXY_COUNT proxies are taken off X-Forwarded-For.",
+                hint="Remove RATELIMIT_IP_META_KEY; behind one reverse proxy set TRUSTED_PROXY_COUNT=1.",
+                id="common.W001",
+            )
+        )
+    return warnings

@@ -2,6 +2,7 @@
 the trusted proxies vouch for it, a malformed or forged one never answers 500 nor escapes the
 per-address limits, and X-Forwarded-Proto counts only when a proxy is in front."""
 
+import io
 import json
 import os
 import subprocess
@@ -9,6 +10,7 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test import override_settings
 from rest_framework.test import APIClient
 
@@ -133,3 +135,17 @@ def test_forwarded_proto_is_trusted_only_behind_a_proxy():
         "HTTP_X_FORWARDED_PROTO",
         "https",
     ]
+
+
+def test_the_retired_setting_for_the_address_header_is_named_at_start_up(monkeypatch):
+    """A deployment that still sets RATELIMIT_IP_META_KEY (read by an earlier release) is told, by
+    `manage.py check` and every server start, that it is ignored and what replaces it."""
+    out = io.StringIO()
+    call_command("check", stdout=out, stderr=out)
+    assert "common.W001" not in out.getvalue()
+
+    monkeypatch.setenv("RATELIMIT_IP_META_KEY", "HTTP_X_FORWARDED_FOR")
+    out = io.StringIO()
+    call_command("check", stdout=out, stderr=out)
+    assert "(common.W001) RATELIMIT_IP_META_KEY is no longer read" in out.getvalue()
+    assert "set TRUSTED_PROXY_COUNT=1" in out.getvalue()
