@@ -9,15 +9,14 @@ Errors: ValidationError keyed by field (``first_day``, ``last_day``, ``end_<week
 ``max_talks_per_month``); nothing is saved then.
 """
 
-import zoneinfo
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.times import program_zone
 from scheduling.models import Blackout, Presenter, Weekday, WeeklyHours
 from scheduling.services.people import blackout_create
 
@@ -32,7 +31,7 @@ MONTHLY_LIMIT_MAX = 60
 
 
 def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    return datetime.combine(day, time(0), tzinfo=program_zone())
 
 
 @transaction.atomic
