@@ -6,7 +6,8 @@ booking conflict re-renders it with the message on top (409). Nothing a visitor 
 """
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -48,10 +50,15 @@ MSG_RESENT = _("The notification is queued to be sent again.")
 MSG_STATUS_LINK_RENEWED = _("The requester's old status links no longer work; a new one is on its way to them.")
 MSG_CALENDAR_RANGE = _("Give start and end as ISO 8601 dates, with end after start and at most 100 days apart.")
 MSG_TENTATIVE = _("Tentative: %(title)s")
+MSG_MORE_TENTATIVE = _("+%(count)s more tentative: open the queue for this day")
+MSG_MORE_BOOKINGS = _("More presentations than the calendar shows at once: choose a shorter range")
 
 QUEUE_PAGE_SIZE = 100
 FAILED_NOTIFICATIONS_SHOWN = 50
 CALENDAR_MAX_DAYS = 100
+# What one answer of events.json holds at most (staff calendar views span 7 to 42 days).
+CALENDAR_BOOKINGS_MAX = 500
+CALENDAR_TENTATIVE_PER_DAY = 4
 SUGGESTIONS_PER_WINDOW = 8
 
 
@@ -247,53 +254,89 @@ def _wall_time(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def _booking_event(booking: Booking) -> dict:
+    req = booking.request
+    return {
+        "id": f"booking-{booking.pk}",
+        "title": f"{req.reference} {req.organization_name}: {req.presentation.title}",
+        "start": _wall_time(booking.start),
+        "end": _wall_time(booking.end),
+        "url": req.get_staff_url(),
+        "classNames": ["event-booking", f"event-{req.status}"],
+        "extendedProps": {
+            "status": req.status,
+            "presenters": [p.name for p in booking.presenters()],
+            "format": booking.format,
+        },
+    }
+
+
+def _more_event(*, event_id: str, day: date, title: str, status: str, count: int | None) -> dict:
+    """An all-day marker for what the calendar leaves out on ``day``: it opens the queue for that day."""
+    query = urlencode({"status": status, "date_from": day.isoformat(), "date_to": day.isoformat()})
+    return {
+        "id": event_id,
+        "title": title,
+        "start": day.isoformat(),
+        "allDay": True,
+        "url": f"{reverse('staff:queue')}?{query}",
+        "classNames": ["event-more", "event-tentative" if status == RequestStatus.SUBMITTED else "event-booking"],
+        "extendedProps": {"status": "more", "count": count},
+    }
+
+
 @never_cache
 @require_GET
 @staff_required
 def calendar_events(request: HttpRequest) -> JsonResponse:
-    """Bookings and tentative times between ``start`` and ``end``, as FullCalendar event objects."""
+    """Bookings and tentative times between ``start`` and ``end``, as FullCalendar event objects.
+
+    The answer is bounded whatever the data: at most CALENDAR_BOOKINGS_MAX bookings (then one
+    marker on the day of the first left out), and on each day at most CALENDAR_TENTATIVE_PER_DAY
+    tentative times, earliest first, then one all-day marker with how many more wait that day.
+    Each marker links to the queue filtered to its day.
+    """
     start = parse_calendar_bound(request.GET.get("start"))
     end = parse_calendar_bound(request.GET.get("end"))
     if start is None or end is None or end <= start or end - start > timedelta(days=CALENDAR_MAX_DAYS):
         return JsonResponse({"error": str(MSG_CALENDAR_RANGE)}, status=400)
-    events = []
-    for booking in selectors.bookings_for_calendar(start=start, end=end):
-        req = booking.request
+    bookings = list(selectors.bookings_for_calendar(start=start, end=end)[: CALENDAR_BOOKINGS_MAX + 1])
+    events = [_booking_event(booking) for booking in bookings[:CALENDAR_BOOKINGS_MAX]]
+    if len(bookings) > CALENDAR_BOOKINGS_MAX:
         events.append(
-            {
-                "id": f"booking-{booking.pk}",
-                "title": f"{req.reference} {req.organization_name}: {req.presentation.title}",
-                "start": _wall_time(booking.start),
-                "end": _wall_time(booking.end),
-                "url": req.get_staff_url(),
-                "classNames": ["event-booking", f"event-{req.status}"],
-                "extendedProps": {
-                    "status": req.status,
-                    "presenters": [p.name for p in booking.presenters()],
-                    "format": booking.format,
-                },
-            }
+            _more_event(
+                event_id="more-bookings",
+                day=timezone.localdate(bookings[-1].start),
+                title=str(MSG_MORE_BOOKINGS),
+                status=RequestStatus.SCHEDULED,
+                count=None,
+            )
         )
-    tentative = [
-        (f"window-{w.pk}", w.request, w.start, w.end)
-        for w in selectors.tentative_windows_for_calendar(start=start, end=end)
-    ] + [
-        (f"proposed-{t.pk}", t.proposal.request, t.start, t.end)
-        for t in selectors.proposed_times_for_calendar(start=start, end=end)
-    ]
-    for event_id, req, event_start, event_end in sorted(tentative, key=lambda row: (row[2], row[0])):
-        title = f"{req.reference} {req.organization_name}: {req.presentation.title}"
-        events.append(
-            {
-                "id": event_id,
-                "title": str(MSG_TENTATIVE % {"title": title}),
-                "start": _wall_time(event_start),
-                "end": _wall_time(event_end),
-                "url": req.get_staff_url(),
-                "classNames": ["event-tentative"],
-                "extendedProps": {"status": "tentative"},
-            }
-        )
+    for day in selectors.tentative_days_for_calendar(start=start, end=end, per_day=CALENDAR_TENTATIVE_PER_DAY):
+        for event_id, req, event_start, event_end in day.shown:
+            title = f"{req.reference} {req.organization_name}: {req.presentation.title}"
+            events.append(
+                {
+                    "id": event_id,
+                    "title": str(MSG_TENTATIVE % {"title": title}),
+                    "start": _wall_time(event_start),
+                    "end": _wall_time(event_end),
+                    "url": req.get_staff_url(),
+                    "classNames": ["event-tentative"],
+                    "extendedProps": {"status": "tentative"},
+                }
+            )
+        if day.total > len(day.shown):
+            hidden = day.total - len(day.shown)
+            events.append(
+                _more_event(
+                    event_id=f"more-{day.day.isoformat()}",
+                    day=day.day,
+                    title=str(MSG_MORE_TENTATIVE % {"count": hidden}),
+                    status=RequestStatus.SUBMITTED,
+                    count=hidden,
+                )
+            )
     return JsonResponse(events, safe=False)
 
 

@@ -853,6 +853,103 @@ def test_calendar_bad_range_answers_400_json(staff_client, query):
     assert json.loads(response.content) == {"error": str(MSG_CALENDAR_RANGE)}
 
 
+def test_calendar_shows_four_tentative_times_a_day_then_one_marker_with_the_rest(staff_client, presentation):
+    day = days_ahead(40).date()
+    requests = []
+    for hour in (15, 9, 10, 11, 12, 13, 14):
+        request = PresentationRequestFactory(presentation=presentation, windows=[])
+        request.windows.create(position=1, start=days_ahead(40, hour), end=days_ahead(40, hour, 30))
+        requests.append((hour, request))
+    other_day = PresentationRequestFactory(presentation=presentation, windows=[])
+    other_day.windows.create(position=1, start=days_ahead(41, 9), end=days_ahead(41, 10))
+
+    response = staff_client.get(calendar_url(f"{day}T00:00:00", f"{day + timedelta(days=7)}T00:00:00"))
+
+    events = json.loads(response.content)
+    earliest = [request for hour, request in sorted(requests, key=lambda pair: pair[0])[:4]]
+    assert [(e["id"], e["start"]) for e in events] == [
+        *[(f"window-{r.windows.get().pk}", f"{day}T{9 + n:02d}:00:00") for n, r in enumerate(earliest)],
+        (f"more-{day}", str(day)),
+        (f"window-{other_day.windows.get().pk}", f"{day + timedelta(days=1)}T09:00:00"),
+    ]
+    marker = events[4]
+    assert marker == {
+        "id": f"more-{day}",
+        "title": "+3 more tentative: open the queue for this day",
+        "start": str(day),
+        "allDay": True,
+        "url": f"/staff/?status=submitted&date_from={day}&date_to={day}",
+        "classNames": ["event-more", "event-tentative"],
+        "extendedProps": {"status": "more", "count": 3},
+    }
+    queue = staff_client.get(marker["url"])
+    assert len(re.findall(r'<th scope="row"><a href="/staff/requests/', queue.text)) == 7
+
+
+def test_calendar_counts_proposed_times_with_the_windows_of_their_day(staff_client, staff_user, presentation, lead):
+    day = days_ahead(40).date()
+    for hour in (9, 10, 11):
+        request = PresentationRequestFactory(presentation=presentation, windows=[])
+        request.windows.create(position=1, start=days_ahead(40, hour), end=days_ahead(40, hour, 30))
+    proposed = PresentationRequestFactory(presentation=presentation)
+    review.request_propose(
+        request=proposed,
+        by=staff_user,
+        lead_presenter=lead,
+        co_presenters=[],
+        times=[(days_ahead(40, 8), days_ahead(40, 9)), (days_ahead(40, 16), days_ahead(40, 17))],
+        message="",
+    )
+
+    response = staff_client.get(calendar_url(f"{day}T00:00:00", f"{day + timedelta(days=1)}T00:00:00"))
+
+    events = json.loads(response.content)
+    assert [e["id"].split("-")[0] for e in events] == ["proposed", "window", "window", "window", "more"]
+    assert events[-1]["extendedProps"] == {"status": "more", "count": 1}
+
+
+def test_calendar_caps_bookings_with_a_marker_on_the_first_day_left_out(
+    staff_client, staff_user, presentation, lead, monkeypatch
+):
+    monkeypatch.setattr("scheduling.views.staff.CALENDAR_BOOKINGS_MAX", 2)
+    for days in (30, 31, 32):
+        schedule(
+            PresentationRequestFactory(presentation=presentation, windows=[]),
+            lead,
+            staff_user,
+            start=days_ahead(days, 13),
+            end=days_ahead(days, 14),
+        )
+    start = days_ahead(29).date()
+
+    response = staff_client.get(calendar_url(str(start), str(start + timedelta(days=7))))
+
+    events = json.loads(response.content)
+    third = days_ahead(32).date()
+    assert [e["id"].split("-")[0] for e in events] == ["booking", "booking", "more"]
+    assert events[-1]["start"] == str(third)
+    assert events[-1]["url"] == f"/staff/?status=scheduled&date_from={third}&date_to={third}"
+    assert events[-1]["title"] == "More presentations than the calendar shows at once: choose a shorter range"
+
+
+def test_calendar_answer_stays_small_whatever_the_pending_requests(
+    staff_client, presentation, django_assert_num_queries
+):
+    day = days_ahead(40).date()
+    RequestWindow.objects.bulk_create(
+        RequestWindow(request=request, position=1, start=days_ahead(40 + n % 3, 9), end=days_ahead(40 + n % 3, 10))
+        for n, request in enumerate(PresentationRequestFactory.create_batch(60, presentation=presentation, windows=[]))
+    )
+
+    # session, user, bookings, tentative windows, proposed times
+    with django_assert_num_queries(5):
+        response = staff_client.get(calendar_url(str(day), str(day + timedelta(days=7))))
+
+    events = json.loads(response.content)
+    assert [e["extendedProps"].get("count") for e in events if e["id"].startswith("more-")] == [16, 16, 16]
+    assert len(events) == 3 * 5
+
+
 @pytest.mark.parametrize("rows", [1, 5])
 def test_calendar_query_count_does_not_grow(
     staff_client, staff_user, presentation, lead, co, django_assert_num_queries, rows
