@@ -69,15 +69,15 @@ SUGGESTIONS_PER_WINDOW = 8
 @staff_required
 def queue(request: HttpRequest) -> HttpResponse:
     filters = QueueFilterForm(request.GET or None)
-    requests = selectors.requests_for_queue(**filters.selector_filters())
-    page = Paginator(requests, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = selectors.request_ids_for_queue(**filters.selector_filters())
+    page = Paginator(ids, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     failed = list(selectors.notifications_failed_for_staff()[: FAILED_NOTIFICATIONS_SHOWN + 1])
     return render(
         request,
         "scheduling/staff/queue.html",
         {
             "page": page,
-            "requests": page.object_list,
+            "requests": selectors.requests_for_queue_page(ids=list(page.object_list)),
             "declined_by_presenters": selectors.requests_with_declined_presenters(),
             "filters": filters,
             "stale_before": selectors.stale_cutoff(),

@@ -323,14 +323,36 @@ def test_queue_date_range_backwards_is_reported(staff_client, submitted):
     assert str(MSG_DATE_RANGE) in html.unescape(response.text)
 
 
+def test_queue_pages_keep_the_order_oldest_first_ties_by_number(staff_client, presentation, monkeypatch):
+    monkeypatch.setattr("scheduling.views.staff.QUEUE_PAGE_SIZE", 2)
+    made = [PresentationRequestFactory(presentation=presentation) for _ in range(5)]
+    now = timezone.now()
+    ages = [3, 5, 5, 1, 4]  # days waiting: two submitted at the same moment
+    for request, days in zip(made, ages, strict=True):
+        PresentationRequest.objects.filter(pk=request.pk).update(submitted_at=now - timedelta(days=days))
+    PresentationRequestFactory(presentation=presentation, status=RequestStatus.DECLINED)
+
+    pages = [staff_client.get("/staff/", {"page": n}) for n in (1, 2, 3)]
+
+    shown = [re.findall(r'<th scope="row"><a href="/staff/requests/(\d+)/">', page.text) for page in pages]
+    oldest_first = sorted(made, key=lambda r: (-ages[made.index(r)], r.pk))
+    assert shown == [
+        [str(r.pk) for r in oldest_first[0:2]],
+        [str(r.pk) for r in oldest_first[2:4]],
+        [str(r.pk) for r in oldest_first[4:5]],
+    ]
+    assert ["5 requests, oldest first." in page.text for page in pages] == [True, True, True]
+    assert ["Page 3 of 3" in page.text for page in pages] == [False, False, True]
+
+
 @pytest.mark.parametrize("rows", [1, 6])
 def test_queue_query_count_does_not_grow_with_rows(staff_client, presentation, django_assert_num_queries, rows):
     for _ in range(rows):
         failed_notification(PresentationRequestFactory(presentation=presentation))
 
-    # session, user, nav presenter link, failed notifications, count, requests, windows,
-    # presentation and audience choices, and the requests a presenter declined
-    with django_assert_num_queries(10):
+    # session, user, nav presenter link, failed notifications, count, the page's ids, its requests,
+    # their windows, presentation and audience choices, and the requests a presenter declined
+    with django_assert_num_queries(11):
         response = staff_client.get("/staff/", {"status": "submitted", "county": "rice"})
 
     assert response.text.count('<tr class="failed-notification">') == rows

@@ -1,26 +1,23 @@
-"""Reads for staff pages, tasks and feeds: each a constant number of queries."""
+"""Reads for staff pages, tasks and feeds: each a constant number of queries.
 
-from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+The queue's reads are in ``queue``, the staff calendar's in ``calendar``; both are importable from here.
+"""
+
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
-from django.db.models.functions import Coalesce, RowNumber, TruncDate
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from common.links import live_links, live_subject_ids
 from common.models import LinkPurpose
-from common.times import program_zone
 from outreach.enums import RequestStatus
 from outreach.models import Language, Presentation, PresentationRequest, RequestWindow
 from scheduling.models import (
-    Answer,
     AssignmentAnswer,
     AuditEntry,
     Blackout,
     Booking,
-    BusyInterval,
     Notification,
     NotificationStatus,
     Presenter,
@@ -29,6 +26,13 @@ from scheduling.models import (
     ProposedTime,
 )
 from scheduling.models.bookings import BusyKind
+from scheduling.selectors.calendar import TentativeDay as TentativeDay
+from scheduling.selectors.calendar import bookings_for_calendar as bookings_for_calendar
+from scheduling.selectors.calendar import tentative_days_for_calendar as tentative_days_for_calendar
+from scheduling.selectors.queue import request_ids_for_queue as request_ids_for_queue
+from scheduling.selectors.queue import requests_for_queue as requests_for_queue
+from scheduling.selectors.queue import requests_for_queue_page as requests_for_queue_page
+from scheduling.selectors.queue import requests_with_declined_presenters as requests_with_declined_presenters
 
 
 def requests_due_to_expire(*, now: datetime | None = None) -> QuerySet[PresentationRequest]:
@@ -48,83 +52,6 @@ def requests_due_to_expire(*, now: datetime | None = None) -> QuerySet[Presentat
 def stale_cutoff(*, now: datetime | None = None) -> datetime:
     """Submitted before this, a request still waiting for a decision is marked stale in the queue."""
     return (now or timezone.now()) - timedelta(days=settings.STALE_REQUEST_DAYS)
-
-
-def requests_for_queue(
-    *,
-    status: str | None = RequestStatus.SUBMITTED,
-    presentation_id: int | None = None,
-    county: str | None = None,
-    audience_id: int | None = None,
-    date_from: datetime | None = None,
-    date_to: datetime | None = None,
-) -> QuerySet[PresentationRequest]:
-    """The staff queue: oldest waiting first, with what the table shows loaded up front.
-
-    ``date_from``/``date_to`` select requests with a preferred window (or a booking) in that range.
-    """
-    requests = PresentationRequest.objects.select_related("presentation", "audience", "booking").prefetch_related(
-        Prefetch("windows", queryset=RequestWindow.objects.order_by("position"))
-    )
-    if status:
-        requests = requests.filter(status=status)
-    if presentation_id:
-        requests = requests.filter(presentation_id=presentation_id)
-    if county:
-        requests = requests.filter(county=county)
-    if audience_id:
-        requests = requests.filter(audience_id=audience_id)
-    if date_from or date_to:
-        in_range = Q()
-        booked = Q()
-        if date_from:
-            in_range &= Q(windows__end__gt=date_from)
-            booked &= Q(booking__end__gt=date_from)
-        if date_to:
-            in_range &= Q(windows__start__lt=date_to)
-            booked &= Q(booking__start__lt=date_to)
-        requests = requests.filter(in_range | booked).distinct()
-    open_proposal = Proposal.objects.filter(request=OuterRef("pk"), state=ProposalState.OPEN)
-    return (
-        requests.annotate(last_window_end=Max("windows__end"), has_open_proposal=Exists(open_proposal))
-        .annotate(**_answer_counts())
-        .order_by("submitted_at", "pk")
-    )
-
-
-def _current_answers(answer: str):
-    """Presenters' answers of kind ``answer`` to the request's booking as it is now (its SEQUENCE)."""
-    return AssignmentAnswer.objects.filter(
-        booking__request=OuterRef("pk"), sequence=OuterRef("booking__sequence"), answer=answer
-    )
-
-
-def _count(rows) -> Coalesce:
-    return Coalesce(Subquery(rows.values("booking").annotate(n=Count("pk")).values("n")[:1]), 0)
-
-
-def _answer_counts() -> dict:
-    """``presenters_declined``, ``presenters_confirmed`` and ``presenters_assigned`` for each request."""
-    assigned = BusyInterval.objects.filter(
-        booking__request=OuterRef("pk"), booking__cancelled_at__isnull=True, kind=BusyKind.PRESENTING
-    )
-    return {
-        "presenters_declined": _count(_current_answers(Answer.DECLINED)),
-        "presenters_confirmed": _count(_current_answers(Answer.CONFIRMED)),
-        "presenters_assigned": _count(assigned),
-    }
-
-
-def requests_with_declined_presenters() -> QuerySet[PresentationRequest]:
-    """Scheduled requests whose booking a presenter has declined (as it is now): staff must find
-    someone else. Soonest talk first."""
-    return (
-        PresentationRequest.objects.filter(status=RequestStatus.SCHEDULED, booking__cancelled_at__isnull=True)
-        .filter(Exists(_current_answers(Answer.DECLINED)))
-        .select_related("presentation", "booking")
-        .annotate(**_answer_counts())
-        .order_by("booking__start", "pk")
-    )
 
 
 def request_for_staff(*, pk: int) -> PresentationRequest | None:
@@ -214,82 +141,6 @@ def request_for_requester(*, token: str) -> PresentationRequest | None:
     if found is not None:
         found.status_token = token
     return found
-
-
-def bookings_for_calendar(*, start: datetime, end: datetime) -> QuerySet[Booking]:
-    """Active bookings (scheduled or completed) overlapping [start, end), with what an event shows."""
-    return (
-        Booking.objects.filter(
-            cancelled_at__isnull=True,
-            request__status__in=[RequestStatus.SCHEDULED, RequestStatus.COMPLETED],
-            start__lt=end,
-            end__gt=start,
-        )
-        .select_related("request__presentation", "lead_presenter")
-        .prefetch_related("co_presenters")
-        .order_by("start", "pk")
-    )
-
-
-@dataclass(frozen=True)
-class TentativeDay:
-    """The tentative times of one local day: the first ``shown`` of them, and how many there are in all."""
-
-    day: date
-    shown: list[tuple[str, PresentationRequest, datetime, datetime]]  # (event id, request, start, end)
-    total: int
-
-
-def tentative_days_for_calendar(*, start: datetime, end: datetime, per_day: int) -> list[TentativeDay]:
-    """Preferred windows of requests waiting for a decision and times offered in open proposals,
-    overlapping [start, end), grouped by the local day they start on: at most ``per_day`` of each
-    day (earliest first), with the day's count. Two queries whose size is bounded by the days in
-    the range, whatever the number of requests."""
-    windows = _first_per_day(
-        RequestWindow.objects.filter(request__status=RequestStatus.SUBMITTED, start__lt=end, end__gt=start),
-        per_day=per_day,
-        request="request",
-    )
-    proposed = _first_per_day(
-        ProposedTime.objects.filter(
-            proposal__state=ProposalState.OPEN,
-            proposal__request__status=RequestStatus.SUBMITTED,
-            start__lt=end,
-            end__gt=start,
-        ),
-        per_day=per_day,
-        request="proposal__request",
-    )
-    days: dict[date, list] = defaultdict(list)
-    totals: dict[date, int] = defaultdict(int)
-    kinds = (("window", windows, lambda row: row.request), ("proposed", proposed, lambda row: row.proposal.request))
-    for prefix, rows, request_of in kinds:
-        counted = set()
-        for row in rows:
-            days[row.day].append((f"{prefix}-{row.pk}", request_of(row), row.start, row.end))
-            if row.day not in counted:  # every row of a day carries the day's count
-                totals[row.day] += row.on_day
-                counted.add(row.day)
-    return [
-        TentativeDay(day=day, shown=sorted(days[day], key=lambda t: (t[2], t[0]))[:per_day], total=totals[day])
-        for day in sorted(days)
-    ]
-
-
-def _first_per_day(rows: QuerySet, *, per_day: int, request: str) -> QuerySet:
-    """``rows`` (windows or proposed times) with ``day`` (the local date of their start) and
-    ``on_day`` (how many that day), at most ``per_day`` of each day: one query."""
-    day = TruncDate("start", tzinfo=program_zone())
-    return (
-        rows.annotate(
-            day=day,
-            rank=Window(RowNumber(), partition_by=[day], order_by=[F("start").asc(), F("pk").asc()]),
-            on_day=Window(Count("pk"), partition_by=[day]),
-        )
-        .filter(rank__lte=per_day)
-        .select_related(f"{request}__presentation")
-        .order_by("start", "pk")
-    )
 
 
 def presenters_for_staff(*, now: datetime | None = None) -> QuerySet[Presenter]:
