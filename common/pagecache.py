@@ -142,3 +142,24 @@ def page_cached(*scopes: str) -> Callable:
         return wrapper
 
     return decorate
+
+
+def value_stored_or_build(key: str, build: Callable[[], object]) -> object:
+    """Any picklable value under ``key`` (a ``stored_key``), else ``build()``'s, stored: for what several
+    pages render, such as a report's figures. The value must hold nothing personal (it is shared)."""
+    try:
+        found = cache.get(key, _ABSENT)
+    except Exception as exc:
+        logger.warning("Page cache unreachable (%s on get): building the value.", type(exc).__name__)
+        found = _ABSENT
+    if found is not _ABSENT:
+        return found
+    fresh = build()
+    try:
+        cache.set(key, fresh, STORED_TIMEOUT)
+    except Exception as exc:
+        logger.warning("Page cache unreachable (%s on set): the value is not kept.", type(exc).__name__)
+    return fresh
+
+
+_ABSENT = object()

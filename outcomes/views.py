@@ -29,6 +29,7 @@ from outcomes.reports.county_map import county_map_svg, legend_rows
 from outcomes.reports.exports import bookings_table
 from outcomes.reports.periods import report_periods
 from outcomes.reports.reach import ReachReport, reach_report
+from outcomes.reports.stored import reach_figures
 from outcomes.reports.tables import Table
 from scheduling.models import Booking
 
@@ -247,7 +248,7 @@ def report(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "periods": periods, "report": None}
     if start is None:
         return render(request, "outcomes/report.html", context, status=400)
-    result = reach_report(start=start, end=end)
+    result = reach_figures(start=start, end=end)
     context.update(
         {
             "report": result,
@@ -303,7 +304,7 @@ def report_map(request: HttpRequest) -> HttpResponse:
     form, start, end = _report_range(request)
     if start is None:
         return HttpResponse(_error_text(form), status=400, content_type="text/plain; charset=utf-8")
-    svg = _map_svg(reach_report(start=start, end=end))
+    svg = _map_svg(reach_figures(start=start, end=end))
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="reach-map-{start}-to-{end}.svg"'
     return response
@@ -342,16 +343,16 @@ def report_csv(request: HttpRequest, table: str) -> HttpResponse:
     form, start, end = _report_range(request)
     if start is None:
         return HttpResponse(_error_text(form), status=400, content_type="text/plain; charset=utf-8")
-    result = reach_report(start=start, end=end)
     if table == "bookings":
+        # One row per presentation, with the requesters' details: read afresh, never stored.
         include_contacts = form.is_bound and form.cleaned_data["contacts"]
-        chosen = bookings_table(report=result, include_contacts=include_contacts)
+        chosen = bookings_table(report=reach_report(start=start, end=end), include_contacts=include_contacts)
         if include_contacts:
             logger.info("User %s exported requester contact details (%s to %s)", request.user.pk, start, end)
-    elif table in result.tables:
-        chosen = result.tables[table]
     else:
-        raise Http404(str(MSG_NO_SUCH_TABLE))
+        chosen = reach_figures(start=start, end=end).tables.get(table)
+        if chosen is None:
+            raise Http404(str(MSG_NO_SUCH_TABLE))
     response = HttpResponse(content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="reach-{table}-{start}-to-{end}.csv"'
     response.write("\ufeff")  # a byte-order mark, so that spreadsheet programs read UTF-8

@@ -24,6 +24,7 @@ from itertools import pairwise
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -530,6 +531,100 @@ def test_summary_figures_on_the_page_match_the_tables(staff_client, fixture):
     assert '<p class="stat" id="stat-people">275</p>' in text
     assert "of which 60 estimated from the expected audience size" in text
     assert '<p class="stat" id="stat-organizations">4</p>' in text
+
+
+# --- Stored figures ------------------------------------------------------------------------------
+
+
+def _complete_h(fixture, staff, presenters):
+    review.booking_complete(request=fixture["H"].request, by=staff, attendance=35)
+
+
+def _survey_b(fixture, staff, presenters):
+    SurveyResponse.objects.create(
+        booking=fixture["B"], understanding_before=1, understanding_after=5, knows_where_to_get_help="yes"
+    )
+
+
+def _rename_talk(fixture, staff, presenters):
+    talk = fixture["C"].request.presentation
+    talk.title = "Online Recruitment and Safety"
+    talk.save()
+
+
+def _rename_presenter(fixture, staff, presenters):
+    presenters["jordan"].name = "Jordan Lee-Okafor"
+    presenters["jordan"].save()
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "before", "after"),
+    [
+        (_complete_h, "summary", ["Presentations delivered", "5"], ["Presentations delivered", "6"]),
+        (_survey_b, "survey", ["Answers", "4"], ["Answers", "5"]),
+        (_rename_talk, "presentations", "Online Recruitment", "Online Recruitment and Safety"),
+        (_rename_presenter, "presenters", "Jordan Lee", "Jordan Lee-Okafor"),
+    ],
+)
+def test_a_change_in_the_data_changes_the_stored_report_and_its_csv(
+    staff_client, fixture, staff, presenters, change, key, before, after
+):
+    def shown(rows: list[list[str]]) -> list:
+        """The row ``before`` names (label and value), or which of the two names the table holds."""
+        if isinstance(before, list):
+            return [row[:2] for row in rows if row[0] == before[0]]
+        return sorted({row[0] for row in rows} & {before, after})
+
+    def page_and_csv() -> tuple[list, list]:
+        page = page_tables(staff_client.get("/staff/reports/", Q1).text)[key]
+        csv_file = csv_rows(staff_client.get(f"/staff/reports/{key}.csv", Q1))[1:]
+        return shown(page), shown(csv_file)
+
+    assert page_and_csv() == ([before], [before])
+
+    change(fixture, staff, presenters)
+
+    assert page_and_csv() == ([after], [after])
+
+
+def test_report_is_read_from_the_database_once_per_change(staff_client, fixture):
+    first = staff_client.get("/staff/reports/", Q1)
+    with CaptureQueriesContext(connection) as again:
+        second = staff_client.get("/staff/reports/", Q1)
+        csv_file = staff_client.get("/staff/reports/counties.csv", Q1)
+        map_file = staff_client.get("/staff/reports/map.svg", Q1)
+
+    report_queries = [q["sql"] for q in again.captured_queries if "scheduling_booking" in q["sql"]]
+    assert report_queries == []
+    assert page_tables(second.text) == page_tables(first.text)
+    assert [[as_on_page(c) for c in row] for row in csv_rows(csv_file)] == page_tables(first.text)["counties"]
+    assert map_file.status_code == 200
+
+
+def test_no_requester_detail_enters_the_cache(staff_client, fixture):
+    staff_client.get("/staff/reports/", Q1)
+    for key in ("summary", "counties", "survey_by_presentation", "bookings"):
+        staff_client.get(f"/staff/reports/{key}.csv", {**Q1, "contacts": "on"})
+
+    stored = b"".join(value for value in cache._cache.values() if isinstance(value, bytes))  # pickles
+    assert b"Recognizing and Responding: Schools" in stored  # the figures are there
+    for detail in ("dana@example.net", "Dana Whitfield", "Roosevelt High School", "Duluth Clinic"):
+        assert detail.encode() not in stored, detail
+    assert b"St. Paul Faith Center" not in stored
+
+
+def test_report_is_built_when_the_cache_fails(staff_client, fixture, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get", broken)
+    monkeypatch.setattr(cache, "set", broken)
+
+    response = staff_client.get("/staff/reports/", Q1)
+
+    assert response.status_code == 200
+    assert '<p class="stat" id="stat-presentations">5</p>' in response.text
+    assert "Page cache unreachable (ConnectionError on get): building the value." in caplog.text
 
 
 def test_bookings_csv_leaves_out_contacts_unless_asked(staff_client, fixture):
