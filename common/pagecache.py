@@ -16,7 +16,7 @@ A cache that cannot be reached is a miss (logged), never an error.
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import wraps
 
@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 STORED_TIMEOUT = 60 * 60 * 24 * 7
 # Part of every key: change it when what is stored changes shape.
 STORED_FORMAT = "1"
+# Beside each stored copy, under its key and this suffix: the copy without its body (stored_not_modified).
+HEAD = ":head"
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ def _get(key: str) -> Stored | None:
 def _put(key: str, stored: Stored) -> None:
     try:
         cache.set(key, stored, STORED_TIMEOUT)
+        cache.set(key + HEAD, replace(stored, body=b""), STORED_TIMEOUT)
     except Exception as exc:
         logger.warning("Page cache unreachable (%s on set): the page is not kept.", type(exc).__name__)
 
@@ -88,6 +91,18 @@ def stored_or_build(key: str, build: Callable[[], Stored], *, now: datetime | No
     fresh = build()
     _put(key, fresh)
     return fresh
+
+
+def stored_not_modified(request: HttpRequest, key: str, *, now: datetime | None = None) -> HttpResponse | None:
+    """The 304 for a conditional GET whose copy is current, read from the stored copy's head (its
+    validators without its body), or None: a 304 costs the same for a 20 MB feed as for an empty one."""
+    if not (request.META.get("HTTP_IF_NONE_MATCH") or request.META.get("HTTP_IF_MODIFIED_SINCE")):
+        return None
+    head = _get(key + HEAD)
+    if head is None or not head.is_current(now or timezone.now()):
+        return None
+    response = stored_response(request, head)
+    return response if response.status_code == 304 else None
 
 
 def stored_response(request: HttpRequest, stored: Stored) -> HttpResponse:

@@ -962,3 +962,27 @@ def test_add_to_calendar_include_renders_nothing_for_a_cancelled_booking(staff, 
     booking = booking_cancel(request=booking.request, by=staff, reason="Snow")
 
     assert render_to_string("calendars/_add_to_calendar.html", {"booking": booking, "token": "x" * 43}).strip() == ""
+
+
+def test_feed_304_reads_the_stored_head_and_not_the_body(client, staff, presenter, monkeypatch):
+    from django.core.cache import cache
+
+    for n in range(3):
+        schedule(by=staff, presenter=presenter, start=days_ahead(40 + n, 10))
+    first = client.get(PUBLIC_URL)
+    read = []
+    real_get = cache.get
+
+    def get(key, *args, **kwargs):
+        found = real_get(key, *args, **kwargs)
+        read.append((key.rsplit(":", 1)[-1] if key.endswith(":head") else "body", len(getattr(found, "body", b""))))
+        return found
+
+    monkeypatch.setattr(cache, "get", get)
+
+    not_modified = client.get(PUBLIC_URL, HTTP_IF_NONE_MATCH=first["ETag"])
+    whole = client.get(PUBLIC_URL)
+
+    assert (not_modified.status_code, not_modified["ETag"], not_modified.content) == (304, first["ETag"], b"")
+    assert (whole.status_code, whole.content) == (200, first.content)
+    assert read == [("head", 0), ("body", len(first.content))]
