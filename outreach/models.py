@@ -137,6 +137,10 @@ class PresentationRequest(models.Model):
     may_list_publicly = models.BooleanField(_("may be listed publicly"), default=False)
     # What the public listing shows as the place of a talk open to the public (never the mailing address).
     venue = models.CharField(_("venue"), max_length=200, blank=True)
+    # How the public attends a talk open to the public: a registration link, or none needed. The
+    # public listing shows it only with the requester's consent (may_list_publicly).
+    registration_url = models.URLField(_("registration link"), max_length=500, blank=True)
+    no_registration_needed = models.BooleanField(_("open to all, no registration needed"), default=False)
     notes = models.TextField(_("notes"), max_length=4000, blank=True)
     referral_source = models.CharField(
         _("how they heard of the program"), max_length=20, choices=ReferralSource.choices, blank=True

@@ -1,4 +1,4 @@
-"""Writes for the catalog side: submitting a request.
+"""Writes for the catalog side: submitting a request, and its optional details added later.
 
 The same rules guard the web form and the API: the form shows these messages next to the
 fields, and this module checks them again so that no caller can skip them. Error messages
@@ -11,11 +11,14 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from common.contact import program_contact
 from common.dates import day
+from common.exceptions import DomainError
 from common.languages import is_public_language, public_language_codes
 from common.links import link_issue
 from common.models import LinkPurpose
@@ -48,6 +51,13 @@ MSG_VENUE_REQUIRED = _(
     "Tell us where the presentation takes place, as the public should see it "
     "(for example: Northfield Public Library, 210 Washington St, Northfield)."
 )
+MSG_REGISTRATION_URL = _("Enter the full web address of the registration page, starting with https:// or http://.")
+MSG_ATTENDANCE_BOTH = _("Give a registration link or choose “Open to all, no registration needed”, not both.")
+MSG_DETAILS_CONFIRMED = _(
+    "Your presentation is confirmed, so these details can no longer be changed here. "
+    "To change them, contact the program."
+)
+MSG_DETAILS_CLOSED = _("This request is closed, so its details can no longer be changed.")
 MSG_REQUESTER_LANGUAGE = _("Choose one of the languages this site is offered in: %(languages)s.")
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -94,6 +104,51 @@ def window_errors(*, start: datetime, end: datetime, now: datetime | None = None
     return errors
 
 
+# The answers a requester may give with the request or add later, until the talk is confirmed:
+# the request form's "Add details now or later" part, the status page's form, the API's PATCH.
+DETAILS_FIELDS = (
+    "accessibility_needs",
+    "av_available",
+    "is_open_to_public",
+    "may_list_publicly",
+    "venue",
+    "registration_url",
+    "no_registration_needed",
+    "notes",
+    "referral_source",
+)
+
+_web_address = URLValidator(schemes=["http", "https"])
+
+
+def registration_url_validate(value: str) -> str:
+    """A registration page's address: a full http(s) URL (a public page links to it), or empty."""
+    value = (value or "").strip()
+    if value:
+        try:
+            _web_address(value)
+        except ValidationError:
+            raise ValidationError(MSG_REGISTRATION_URL, code="invalid") from None
+    return value
+
+
+def details_errors(*, fields: dict, fmt: str) -> dict[str, list[str]]:
+    """The rules of the optional details (``DETAILS_FIELDS``) of a request in format ``fmt``, keyed by field."""
+    errors: dict[str, list[str]] = {}
+    listed_venue = fields.get("may_list_publicly") and fields.get("is_open_to_public") and fmt == Format.IN_PERSON
+    if listed_venue and not (fields.get("venue") or "").strip():
+        errors["venue"] = [str(MSG_VENUE_REQUIRED)]
+    url = fields.get("registration_url") or ""
+    try:
+        url = registration_url_validate(url)
+    except ValidationError as exc:
+        errors["registration_url"] = exc.messages
+    else:
+        if url and fields.get("no_registration_needed"):
+            errors["registration_url"] = [str(MSG_ATTENDANCE_BOTH)]
+    return errors
+
+
 def request_errors(*, presentation: Presentation, windows: list[Window], fields: dict) -> dict[str, list[str]]:
     """Every rule a new request must meet, keyed by the field at fault."""
     errors: dict[str, list[str]] = {}
@@ -110,9 +165,9 @@ def request_errors(*, presentation: Presentation, windows: list[Window], fields:
         add("format", MSG_FORMAT_NOT_OFFERED)
     if fmt == Format.VIRTUAL and not (fields.get("virtual_platform") or "").strip():
         add("virtual_platform", MSG_PLATFORM_REQUIRED)
-    listed_venue = fields.get("may_list_publicly") and fields.get("is_open_to_public") and fmt == Format.IN_PERSON
-    if listed_venue and not (fields.get("venue") or "").strip():
-        add("venue", MSG_VENUE_REQUIRED)
+    for field, messages in details_errors(fields=fields, fmt=fmt).items():
+        for message in messages:
+            add(field, message)
     language = fields.get("language")
     if language is not None and not presentation.languages.filter(pk=language.pk).exists():
         add("language", MSG_LANGUAGE_NOT_OFFERED)
@@ -192,3 +247,63 @@ def request_links_send(*, email: str) -> int:
     for request in found:
         status_link_notify(request=request)
     return len(found)
+
+
+class DetailsLocked(DomainError):
+    """The request's details can no longer be changed by the requester (confirmed, or closed)."""
+
+    code = "details_locked"
+
+
+def details_locked_message(*, status: str) -> str:
+    """Why the details cannot change now; for a confirmed talk, with the program's contact details when set."""
+    if status != RequestStatus.SCHEDULED:
+        return str(MSG_DETAILS_CLOSED)
+    contact = program_contact()
+    reach = " · ".join(part for part in (contact.email, contact.phone) if part)
+    return f"{MSG_DETAILS_CONFIRMED} {reach}".strip()
+
+
+def request_details_may_change(request: PresentationRequest) -> bool:
+    """Whether the requester may still add or change the optional details (until the talk is confirmed)."""
+    return request.status == RequestStatus.SUBMITTED
+
+
+@transaction.atomic
+def request_details_update(*, request: PresentationRequest, data: dict) -> PresentationRequest:
+    """Change the optional details (``DETAILS_FIELDS``; the keys ``data`` gives, the rest as they are).
+
+    Only while the request waits for a decision: once the talk is confirmed (or the request is
+    closed) it raises DetailsLocked, and the requester asks the program instead. Raises
+    ValidationError, keyed by field, for a broken rule; nothing is saved then. Staff see the
+    change in the audit trail (which answers changed) and the new values on the request's page.
+    """
+    unknown = set(data) - set(DETAILS_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a detail the requester may change: {', '.join(sorted(unknown))}")
+    locked = PresentationRequest.objects.select_for_update().get(pk=request.pk)
+    if not request_details_may_change(locked):
+        raise DetailsLocked(details_locked_message(status=locked.status))
+    values = {name: getattr(locked, name) for name in DETAILS_FIELDS} | data
+    errors = details_errors(fields=values, fmt=locked.format)
+    if errors:
+        raise ValidationError(errors)
+    values["registration_url"] = registration_url_validate(values["registration_url"])
+    changed = [name for name in DETAILS_FIELDS if getattr(locked, name) != values[name]]
+    if not changed:
+        return locked
+    for name in changed:
+        setattr(locked, name, values[name])
+    locked.clean_fields(exclude=[f.name for f in locked._meta.fields if f.name not in changed])
+    locked.save(update_fields=[*changed, "updated_at"])
+    with translation.override("en"):
+        names = ", ".join(str(locked._meta.get_field(name).verbose_name) for name in changed)
+    audit_record(
+        request=locked,
+        actor="requester",
+        action="details_update",
+        from_status=locked.status,
+        note=f"Changed by the requester: {names}.",
+    )
+    locked.status_token = request.status_token
+    return locked

@@ -47,6 +47,8 @@ REQUEST = {
     "is_open_to_public": False,
     "venue": "",
     "may_list_publicly": False,
+    "registration_url": "",
+    "no_registration_needed": False,
     "notes": "",
     "referral_source": "colleague",
     "windows": [WINDOW],

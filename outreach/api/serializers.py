@@ -89,6 +89,13 @@ class PresentationSerializer(serializers.ModelSerializer):
         return settings.SITE_URL + presentation.get_absolute_url()
 
 
+REGISTRATION_URL_HELP = (
+    "For an event open to the public and listed publicly: the page where people register (http or https), "
+    "shown on /events/ and in the public feed. Not together with no_registration_needed."
+)
+NO_REGISTRATION_HELP = "For an event open to the public and listed publicly: anyone may come without registering."
+
+
 # --- A new request ---------------------------------------------------------------------
 
 
@@ -153,6 +160,14 @@ class RequestCreateSerializer(serializers.Serializer):
         help_text="List it publicly: title, date and time, the organization's name, and the venue (an event "
         "open to the public) or Online (virtual). Without it the presentation is not shown publicly at all.",
     )
+    registration_url = CleanCharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=REGISTRATION_URL_HELP,
+    )
+    no_registration_needed = StrictBooleanField(required=False, default=False, help_text=NO_REGISTRATION_HELP)
     notes = CleanCharField(max_length=4000, multiline=True, required=False, allow_blank=True, default="")
     referral_source = serializers.ChoiceField(
         choices=ReferralSource.choices, required=False, allow_blank=True, default=""

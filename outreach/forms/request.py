@@ -1,20 +1,24 @@
-"""The public request form: fields grouped as the requester thinks of them, errors next to each."""
+"""The public request form: what a first-time requester must answer first (the organization, the
+contact, the audience, the format, the preferred times), then the optional details, which they
+may add now or later on the status page; errors next to each field."""
 
 from datetime import date, time
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from common.dates import time_span
-from common.forms import AccessibleForm, BoundedDateField, CleanCharField
+from common.forms import BoundedDateField, CleanCharField
 from common.times import AMBIGUOUS_RULE, happens_twice, local_instant
 from common.validators import honeypot_filled, phone_normalize, zip_code_validate
-from outreach.enums import COUNTY_CHOICES, Format, OrganizationType, ReferralSource
+from outreach.enums import COUNTY_CHOICES, Format, OrganizationType
+from outreach.forms.details import RequestDetailsFields
 from outreach.models import AUDIENCE_SIZE_MAX, AUDIENCE_SIZE_MIN, MAX_WINDOWS, Audience, Presentation
 from outreach.services import (
+    DETAILS_FIELDS,
     MSG_AUDIENCE_SIZE,
     MSG_WINDOWS_REQUIRED,
     Window,
@@ -26,10 +30,16 @@ from outreach.services import (
 MSG_WINDOW_INCOMPLETE = _("Give the date, the start time and the end time.")
 # Translators: on the "Check your request" page, for an optional answer left empty.
 NOT_GIVEN = _("Not given")
+OPEN_TO_ALL = _("Open to all, no registration needed")
 
 
-class RequestForm(AccessibleForm):
-    """Everything the program needs to plan a presentation, for one presentation of the catalog."""
+class RequestForm(RequestDetailsFields):
+    """Everything the program needs to plan a presentation, for one presentation of the catalog.
+
+    ``sections`` come first and hold every required answer; the preferred times follow; the
+    optional details (``details_sections``, from RequestDetailsFields) come last, in a part the
+    requester may leave for later.
+    """
 
     SECTIONS = (
         (
@@ -40,8 +50,6 @@ class RequestForm(AccessibleForm):
         (_("Audience"), ("audience", "audience_size", "age_range", "is_youth_audience", "language")),
         # Translators: whether the presentation is given in person or online (virtually).
         (_("Format"), ("format", "virtual_platform")),
-        (_("Logistics"), ("accessibility_needs", "av_available", "is_open_to_public", "venue", "may_list_publicly")),
-        (_("Anything else"), ("notes", "referral_source")),
     )
 
     organization_name = CleanCharField(label=_("Organization name"), max_length=200)
@@ -82,35 +90,6 @@ class RequestForm(AccessibleForm):
         max_length=100,
         required=False,
         help_text=_("Only for virtual presentations: Zoom, Teams, ..."),
-    )
-
-    accessibility_needs = CleanCharField(
-        label=_("Accessibility or interpreter needs"), max_length=2000, required=False, multiline=True
-    )
-    av_available = forms.BooleanField(label=_("A projector and screen are available"), required=False)
-    is_open_to_public = forms.BooleanField(label=_("The event is open to the public"), required=False)
-    venue = CleanCharField(
-        label=_("Where the presentation takes place"),
-        max_length=200,
-        required=False,
-        help_text=_(
-            "Only for an event open to the public that we may list: the venue's name and address, "
-            "as the public should see them."
-        ),
-    )
-    may_list_publicly = forms.BooleanField(
-        label=_("List this presentation on our public events page and calendar"),
-        required=False,
-        help_text=_(
-            "If you tick this, anyone can see the presentation's title, date and time, your organization's "
-            "name and where it takes place: the venue above for an event open to the public, “Online” for a "
-            "virtual one. Your address and contact details are never shown. Leave it unticked and the "
-            "presentation is not shown publicly at all."
-        ),
-    )
-    notes = CleanCharField(label=_("Notes for our staff"), max_length=4000, required=False, multiline=True)
-    referral_source = forms.ChoiceField(
-        label=_("How did you hear about us?"), choices=[("", "—"), *ReferralSource.choices], required=False
     )
 
     # A field people never see; automated submissions tend to fill it.
@@ -155,6 +134,10 @@ class RequestForm(AccessibleForm):
                 required=False,
                 widget=forms.TimeInput(attrs={"type": "time", **required_hint}),
             )
+        # The error summary lists the errors in the order the page shows the fields.
+        first = [name for _legend, names in self.SECTIONS for name in names]
+        windows = [f"window_{n}_{part}" for n in range(1, MAX_WINDOWS + 1) for part in ("date", "start", "end")]
+        self.order_fields([*first, *windows, *DETAILS_FIELDS])
 
     @property
     def is_spam(self) -> bool:
@@ -325,6 +308,7 @@ class RequestForm(AccessibleForm):
                             else _("No, do not show it publicly")
                         ),
                     ),
+                    *([(_("How the public attends"), self._attendance_answer())] if self._asks_attendance() else []),
                 ],
             ),
             (
@@ -335,6 +319,18 @@ class RequestForm(AccessibleForm):
                 ],
             ),
         ]
+
+    def _asks_attendance(self) -> bool:
+        data = self.cleaned_data
+        listed = data.get("may_list_publicly") and data.get("is_open_to_public")
+        return bool(listed or data.get("registration_url") or data.get("no_registration_needed"))
+
+    def _attendance_answer(self) -> str:
+        if self.cleaned_data.get("registration_url"):
+            return self.cleaned_data["registration_url"]
+        if self.cleaned_data.get("no_registration_needed"):
+            return str(OPEN_TO_ALL)
+        return str(NOT_GIVEN)
 
     def request_fields(self) -> dict:
         """The cleaned values that become the request's own fields."""
@@ -361,81 +357,3 @@ def _as_posted(value) -> str:
     if isinstance(value, time):
         return value.strftime("%H:%M")
     return str(value)
-
-
-class CatalogFilterForm(forms.Form):
-    audience = forms.ModelChoiceField(
-        label=_("Audience"),
-        queryset=Audience.objects.all(),
-        required=False,
-        to_field_name="slug",
-        empty_label=_("All audiences"),
-    )
-    format = forms.ChoiceField(label=_("Format"), choices=[("", _("Any format")), *Format.choices], required=False)
-
-    def __init__(self, *args, audiences: QuerySet[Audience], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["audience"].queryset = audiences
-
-
-class RequestFindForm(AccessibleForm):
-    """The "Find my request" form: the email address a request was made with, to send its status links to."""
-
-    email = forms.EmailField(
-        label=_("The email address you gave in your request"),
-        max_length=254,
-        help_text=_("We send the links to this address only, never show them here."),
-    )
-    # Translators: the label of a field hidden from people (a trap for automated spam).
-    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-
-    @property
-    def is_spam(self) -> bool:
-        return honeypot_filled(self.data.get("website"))
-
-
-class RequesterReasonForm(AccessibleForm):
-    """Withdrawing a request or cancelling the presentation: an optional reason."""
-
-    reason = CleanCharField(
-        label=_("Reason (optional)"),
-        max_length=2000,
-        required=False,
-        multiline=True,
-        help_text=_("Helps us plan; staff see it, nobody else does."),
-    )
-
-
-MSG_CHOOSE_PROPOSED_TIME = _("Choose one of the proposed times.")
-
-
-class ProposalAcceptForm(AccessibleForm):
-    """The requester picks one proposed time (each time's button carries its id)."""
-
-    proposed_time = forms.IntegerField(
-        label=_("Proposed time"),
-        min_value=1,
-        max_value=2**31 - 1,
-        widget=forms.HiddenInput,
-        error_messages={
-            "required": MSG_CHOOSE_PROPOSED_TIME,
-            "invalid": MSG_CHOOSE_PROPOSED_TIME,
-            "min_value": MSG_CHOOSE_PROPOSED_TIME,
-            "max_value": MSG_CHOOSE_PROPOSED_TIME,
-        },
-    )
-
-
-class ProposalDeclineForm(AccessibleForm):
-    note = CleanCharField(
-        label=_("What would work better? (optional)"),
-        max_length=2000,
-        required=False,
-        multiline=True,
-        help_text=_("Other dates or times, or anything else our staff should know."),
-    )
