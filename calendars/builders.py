@@ -31,6 +31,9 @@ PENDING_PREFIX = _("Pending request: ")
 # Translators: where a presentation given over the internet takes place, in the public listing.
 ONLINE = _("Online")
 OPEN_TO_PUBLIC = _("Open to the public.")
+# Translators: a line of a public calendar event, followed by the web address where people register.
+REGISTER_AT = _("Register: %(url)s")
+OPEN_TO_ALL = _("Open to all, no registration needed.")
 
 # C0 controls other than TAB and LF cannot appear in iCalendar text; CR becomes LF.
 _CONTROLS = {code: None for code in [*range(0, 9), 11, 12, *range(14, 32), 127]} | {13: "\n"}
@@ -49,6 +52,20 @@ def public_place(booking: Booking) -> str:
     return booking.request.venue if booking.request.is_open_to_public else ""
 
 
+def public_registration(booking: Booking) -> str:
+    """The registration page the public listing links to: only for a talk open to the public."""
+    return booking.request.registration_url if booking.request.is_open_to_public else ""
+
+
+def public_no_registration(booking: Booking) -> bool:
+    """Whether the public listing says anyone may come without registering (a talk open to the public)."""
+    return (
+        booking.request.is_open_to_public
+        and booking.request.no_registration_needed
+        and not public_registration(booking)
+    )
+
+
 # A number that cannot occur in the URL otherwise: reverse() once, then format the pk in.
 _PK_MARK = 987654321
 
@@ -63,6 +80,8 @@ class _Texts:
     formats: dict[str, str]
     format_line: str  # with %(format)s
     open_to_public: str
+    register_at: str  # with %(url)s
+    open_to_all: str
     cancelled: str
     pending: str
     staff_page: str  # with {pk}, the request's
@@ -78,6 +97,8 @@ class _Texts:
             # Translators: a line of a public calendar event, as in "Format: In person".
             format_line=gettext("Format: %(format)s"),
             open_to_public=str(OPEN_TO_PUBLIC),
+            register_at=str(REGISTER_AT),
+            open_to_all=str(OPEN_TO_ALL),
             cancelled=str(CANCELLED_PREFIX),
             pending=str(PENDING_PREFIX),
             staff_page=settings.SITE_URL + staff_page,
@@ -114,6 +135,10 @@ def _public_event(booking: Booking, texts: _Texts) -> Event:
     lines = [presentation.summary, texts.format_line % {"format": texts.formats[booking.format]}]
     if request.is_open_to_public:
         lines.append(texts.open_to_public)
+    if public_registration(booking):
+        lines.append(texts.register_at % {"url": public_registration(booking)})
+    elif public_no_registration(booking):
+        lines.append(texts.open_to_all)
     return _booking_event(
         booking,
         summary=texts.summary(booking, f"{presentation.title} – {request.organization_name}"),

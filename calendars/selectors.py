@@ -34,7 +34,7 @@ from scheduling.models import Booking, Presenter
 
 PUBLIC, PRESENTER, STAFF = "public", "presenter", "staff"
 # Part of every stored copy's key and so of its ETag: change it when the feeds' text changes.
-FEED_FORMAT = "2"
+FEED_FORMAT = "3"
 CANCELLED_KEPT = timedelta(days=30)
 PRIVATE_HISTORY = timedelta(days=90)
 
@@ -59,6 +59,8 @@ PUBLIC_FIELDS = (
     "request__may_list_publicly",
     "request__is_open_to_public",
     "request__venue",
+    "request__registration_url",
+    "request__no_registration_needed",
     "request__presentation__slug",
     # The title and summary in every language: the page's own, and English where it has none.
     *(f"request__presentation__{name}" for name in get_translation_fields("title", "summary")),

@@ -100,6 +100,8 @@ class PresentationRequestAdmin(admin.ModelAdmin):
                     "is_open_to_public",
                     "may_list_publicly",
                     "venue",
+                    "registration_url",
+                    "no_registration_needed",
                     "notes",
                     "referral_source",
                 ]

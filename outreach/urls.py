@@ -27,6 +27,7 @@ urlpatterns = [
     path("requests/<token:token>/", views.request_status, name="request_status"),
     path("requests/<token:token>/print/", views.request_print, name="request_print"),
     path("requests/<token:token>/received/", views.request_received, name="request_received"),
+    path("requests/<token:token>/details/", views.request_details, name="request_details"),
     path("requests/<token:token>/withdraw/", views.request_withdraw, name="request_withdraw"),
     path("requests/<token:token>/proposal/accept/", views.proposal_accept, name="proposal_accept"),
     path("requests/<token:token>/proposal/decline/", views.proposal_decline, name="proposal_decline"),

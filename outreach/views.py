@@ -21,12 +21,19 @@ from outreach.forms import (
     CatalogFilterForm,
     ProposalAcceptForm,
     ProposalDeclineForm,
+    RequestDetailsForm,
     RequesterReasonForm,
     RequestFindForm,
     RequestForm,
 )
 from outreach.selectors import MSG_UNKNOWN_LINK
-from outreach.services import request_links_send, request_submit
+from outreach.services import (
+    MSG_DETAILS_CONFIRMED,
+    request_details_may_change,
+    request_details_update,
+    request_links_send,
+    request_submit,
+)
 from outreach.throttling import (
     MSG_LOOKUP_RATE_LIMITED,
     MSG_RATE_LIMITED,
@@ -46,6 +53,7 @@ MSG_LINKS_SENT = _(
     "to it. Check your inbox, and your spam folder, in a few minutes."
 )
 MSG_CANCELLED = _("Your presentation has been cancelled. We have sent you a confirmation by email.")
+MSG_DETAILS_SAVED = _("Thank you: your details are saved. Our staff see them with your request.")
 
 
 @require_GET
@@ -219,6 +227,8 @@ def _status_page(request: HttpRequest, found, token: str, *, status: int = 200, 
         "accept_form": ProposalAcceptForm(),
         "decline_proposal_form": ProposalDeclineForm(),
         "cancel_form": RequesterReasonForm(),
+        "details_form": RequestDetailsForm(request_obj=found) if request_details_may_change(found) else None,
+        "details_confirmed": MSG_DETAILS_CONFIRMED,
         **overrides,
     }
     return render(request, "outreach/request_status.html", context, status=status)
@@ -241,6 +251,28 @@ def request_print(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("outreach:request_status", token=token)
     context = {"request_obj": found, "token": token, "booking": booking, "presenters": booking.presenters()}
     return render(request, "outreach/request_print.html", context)
+
+
+@never_cache
+@_answers_revoked_links
+@require_POST
+def request_details(request: HttpRequest, token: str) -> HttpResponse:
+    """Add or change the optional details, until the talk is confirmed: 400 with the form's errors
+    next to the fields (what was typed kept), 409 once confirmed or closed, else back to the page."""
+    found = _status_request_or_404(token)
+    form = RequestDetailsForm(request.POST, request_obj=found)
+    if not form.is_valid():
+        return _status_page(request, found, token, status=400, details_form=form, form=form)
+    try:
+        request_details_update(request=found, data=form.cleaned_data)
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return _status_page(request, found, token, status=400, details_form=form, form=form)
+    except DomainError as exc:
+        # Confirmed or closed meanwhile: the page as it is now, with the refusal on top.
+        return _status_page(request, _status_request_or_404(token), token, status=409, error=exc.message)
+    messages.success(request, MSG_DETAILS_SAVED)
+    return redirect("outreach:request_status", token=token)
 
 
 def _requester_action(action: str, form_class, form_key: str, success: str) -> Callable:

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 
-from calendars.builders import public_place
+from calendars.builders import public_no_registration, public_place, public_registration
 from calendars.selectors import PUBLIC, Feed, feed_bookings
 from common.api.schema import example
 from outreach.enums import Format
@@ -29,10 +29,22 @@ class PublicEventSerializer(serializers.Serializer):
         help_text="The venue of an event open to the public, Online for a virtual one, else empty."
     )
     open_to_public = serializers.BooleanField(source="request.is_open_to_public")
+    registration_url = serializers.SerializerMethodField(
+        help_text="How to attend an event open to the public: the page where people register, else empty."
+    )
+    no_registration_needed = serializers.SerializerMethodField(
+        help_text="How to attend an event open to the public: true when anyone may come without registering."
+    )
     cancelled = serializers.SerializerMethodField()
 
     def get_place(self, booking: Booking) -> str:
         return public_place(booking)
+
+    def get_registration_url(self, booking: Booking) -> str:
+        return public_registration(booking)
+
+    def get_no_registration_needed(self, booking: Booking) -> bool:
+        return public_no_registration(booking)
 
     def get_cancelled(self, booking: Booking) -> bool:
         return booking.cancelled_at is not None
@@ -48,6 +60,8 @@ EVENT = {
     "format": "in_person",
     "place": "Northfield Public Library, 210 Washington St",
     "open_to_public": True,
+    "registration_url": "https://northfieldlibrary.example.org/events/trafficking-awareness",
+    "no_registration_needed": False,
     "cancelled": False,
 }
 

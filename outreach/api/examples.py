@@ -63,6 +63,26 @@ REQUEST_READ = {
     "language": LANGUAGE,
 }
 
+# The optional details a requester may change until the talk is confirmed (outreach.services.DETAILS_FIELDS).
+DETAILS = (
+    "accessibility_needs",
+    "av_available",
+    "is_open_to_public",
+    "may_list_publicly",
+    "venue",
+    "registration_url",
+    "no_registration_needed",
+    "notes",
+    "referral_source",
+)
+# A change of those details (PATCH), for a talk open to the public, listed, with a registration page.
+DETAILS_CHANGE = {
+    "is_open_to_public": True,
+    "may_list_publicly": True,
+    "venue": "Roosevelt High School auditorium, 4029 28th Ave S, Minneapolis",
+    "registration_url": "https://roosevelt.example.edu/events/trafficking-awareness",
+}
+
 REFERENCE = "OS-7KQ2-M9XD"
 TOKEN = "q5Yk2mC9vX0bN7rT3wE8uJ1sA6dF4gH2jK9lZ0xC7vB"  # noqa: S105 (an example)
 STATUS_URL = f"https://outreach.example.org/requests/{TOKEN}/"
@@ -79,6 +99,7 @@ NO_ACTIONS = {
     "accept_proposal": False,
     "decline_proposal": False,
     "cancel": False,
+    "update_details": False,
     "cancel_until": None,
 }
 
@@ -103,6 +124,7 @@ REQUESTER = {
             "requester_language",
             "format",
             "virtual_platform",
+            *DETAILS,
         )
     },
     "submitted_at": "2031-02-01T15:04:05.123456-06:00",
@@ -116,7 +138,13 @@ REQUESTER = {
         "created_at": "2031-02-03T10:00:00-06:00",
         "times": [{"id": 17, "start": "2031-03-13T09:00:00-05:00", "end": "2031-03-13T10:30:00-05:00"}],
     },
-    "actions": {**NO_ACTIONS, "withdraw": True, "accept_proposal": True, "decline_proposal": True},
+    "actions": {
+        **NO_ACTIONS,
+        "withdraw": True,
+        "accept_proposal": True,
+        "decline_proposal": True,
+        "update_details": True,
+    },
 }
 
 SCHEDULED = {

@@ -9,6 +9,7 @@ service (``request_submit``) checks its rules again; both give the same constant
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
@@ -35,10 +36,13 @@ from outreach.models import (
     PresentationRequest,
 )
 from outreach.services import (
+    DETAILS_FIELDS,
     MSG_AUDIENCE_SIZE,
     MSG_WINDOWS_REQUIRED,
     MSG_WINDOWS_TOO_MANY,
     Window,
+    registration_url_validate,
+    request_details_may_change,
     request_errors,
     window_errors,
 )
@@ -274,6 +278,9 @@ class RequesterActionsSerializer(serializers.Serializer):
     accept_proposal = serializers.BooleanField()
     decline_proposal = serializers.BooleanField()
     cancel = serializers.BooleanField()
+    update_details = serializers.BooleanField(
+        help_text="Whether the optional details may still be changed (PATCH), until the talk is confirmed."
+    )
     cancel_until = serializers.DateTimeField(
         allow_null=True, help_text="Until when the requester may cancel online (the cut-off before the start)."
     )
@@ -314,6 +321,7 @@ class RequesterRequestSerializer(serializers.ModelSerializer):
             "requester_language",
             "format",
             "virtual_platform",
+            *DETAILS_FIELDS,
             "submitted_at",
             "decision_note",
             "windows",
@@ -343,6 +351,7 @@ class RequesterRequestSerializer(serializers.ModelSerializer):
             "accept_proposal": open_proposal,
             "decline_proposal": open_proposal,
             "cancel": booking is not None and requester_may_cancel(booking),
+            "update_details": request_details_may_change(request),
             "cancel_until": booking.start - cutoff if booking is not None else None,
         }
         return RequesterActionsSerializer(actions).data
@@ -367,3 +376,29 @@ class AcceptProposalSerializer(serializers.Serializer):
 
 class DeclineProposalSerializer(serializers.Serializer):
     note = CleanCharField(max_length=2000, multiline=True, required=False, allow_blank=True, default="")
+
+
+class RequestDetailsSerializer(serializers.Serializer):
+    """The optional details a requester may add or change until the talk is confirmed; only the
+    keys sent change (the service checks the rules against the request's other values)."""
+
+    accessibility_needs = CleanCharField(max_length=2000, multiline=True, required=False, allow_blank=True)
+    av_available = StrictBooleanField(required=False)
+    is_open_to_public = StrictBooleanField(required=False)
+    may_list_publicly = StrictBooleanField(required=False)
+    venue = CleanCharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Required for an in-person event open to the public and listed publicly.",
+    )
+    registration_url = CleanCharField(max_length=500, required=False, allow_blank=True, help_text=REGISTRATION_URL_HELP)
+    no_registration_needed = StrictBooleanField(required=False, help_text=NO_REGISTRATION_HELP)
+    notes = CleanCharField(max_length=4000, multiline=True, required=False, allow_blank=True)
+    referral_source = serializers.ChoiceField(choices=ReferralSource.choices, required=False, allow_blank=True)
+
+    def validate_registration_url(self, value: str) -> str:
+        try:
+            return registration_url_validate(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None

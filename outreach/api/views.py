@@ -26,7 +26,7 @@ from outreach.api import serializers as s
 from outreach.api.filters import PresentationFilter
 from outreach.models import PresentationRequest
 from outreach.selectors import MSG_LINK_REVOKED, MSG_UNKNOWN_LINK
-from outreach.services import request_submit
+from outreach.services import MSG_DETAILS_CONFIRMED, request_details_update, request_submit
 from outreach.throttling import MSG_RATE_LIMITED, MSG_SPAM, submission_rate_limited
 from scheduling.selectors import open_proposal_for, request_for_requester
 from scheduling.services import review
@@ -220,6 +220,41 @@ class RequestDetailView(RequesterView):
         responses={200: _requester_response(ex.REQUESTER, "The request."), 404: NOT_FOUND, 410: GONE},
     )
     def get(self, request: Request, token: str) -> Response:
+        return self.respond(token)
+
+    @extend_schema(
+        tags=["requests"],
+        summary="Add or change the optional details (until the talk is confirmed)",
+        description=(
+            "Accessibility needs, equipment, whether the event is open to the public and listed, its venue, how "
+            "the public attends (a registration link, or no registration needed), notes, how the requester heard "
+            "of the program. Only the fields sent change; the rules are the request form's. Once the talk is "
+            "confirmed (or the request is closed) the answer is 409, and the requester contacts the program. "
+            "Staff see the change in the request's audit trail."
+        ),
+        parameters=[TOKEN_PARAMETER],
+        request=s.RequestDetailsSerializer,
+        responses={
+            200: _requester_response({**ex.REQUESTER, **ex.DETAILS_CHANGE}, "The request with its new details."),
+            400: error_response(
+                400,
+                "A value breaks a rule; each field at fault has its message.",
+                ("validation_error", "Some values are not valid; see fields."),
+            ),
+            404: NOT_FOUND,
+            410: GONE,
+            409: error_response(
+                409,
+                "The talk is confirmed, or the request is closed: the details can no longer change here.",
+                ("details_locked", MSG_DETAILS_CONFIRMED),
+            ),
+        },
+        examples=[example("details", ex.DETAILS_CHANGE, request=True)],
+    )
+    def patch(self, request: Request, token: str) -> Response:
+        serializer = s.RequestDetailsSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        request_details_update(request=self.found(token), data=serializer.validated_data)
         return self.respond(token)
 
 

@@ -106,6 +106,7 @@ def test_propose_then_requester_accepts_by_token(anonymous, staff, presentation,
         "accept_proposal": True,
         "decline_proposal": True,
         "cancel": False,
+        "update_details": True,
         "cancel_until": None,
     }
     second = seen["proposal"]["times"][1]
