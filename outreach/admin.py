@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -63,6 +64,8 @@ class PresentationRequestAdmin(admin.ModelAdmin):
     list_select_related = ["presentation"]
     date_hierarchy = "submitted_at"
     readonly_fields = ["reference", "status", "decision_note", "submitted_at", "status_changed_at", "review"]
+    # A registration link typed without a scheme is read as https://, not http://.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [RequestWindowInline]
     actions = ["renew_status_link"]
     fieldsets = [
