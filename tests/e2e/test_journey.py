@@ -94,6 +94,7 @@ def test_request_is_sent_approved_listed_and_cancelled(page, browser, live_serve
     first.get_by_label("Date").fill(day.isoformat())
     first.get_by_label("From").fill("09:00")
     first.get_by_label("Until").fill("10:30")
+    page.get_by_text("Add details now", exact=True).click()
     page.get_by_label("The event is open to the public").check()
     page.get_by_label("Where the presentation takes place").fill("Roosevelt High School auditorium")
     page.get_by_label("List this presentation on our public events page and calendar").check()
