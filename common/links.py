@@ -15,6 +15,8 @@ import base64
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -67,6 +69,18 @@ def link_revoke(*, link: PrivateLink) -> bool:
     return bool(PrivateLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()))
 
 
+def links_revoke_all(*, purpose: str, subject_ids: Iterable[int] | QuerySet) -> int:
+    """Revoke every live link of ``purpose`` to any of ``subject_ids`` (ids, or a ``values("pk")`` subquery)."""
+    return PrivateLink.objects.filter(purpose=purpose, subject_id__in=subject_ids, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def links_delete(*, purpose: str, subject_ids: Iterable[int]) -> int:
+    """Delete every link, live or revoked, of ``purpose`` to any of ``subject_ids`` (their subject is deleted)."""
+    return PrivateLink.objects.filter(purpose=purpose, subject_id__in=list(subject_ids)).delete()[0]
+
+
 def links_revoke(*, purpose: str, subject_id: int) -> int:
     """Revoke every live link of ``purpose`` to ``subject_id``; returns how many."""
     return PrivateLink.objects.filter(purpose=purpose, subject_id=subject_id, revoked_at__isnull=True).update(
@@ -99,6 +113,12 @@ def live_subject_ids(*, purpose: str, token: str) -> QuerySet:
     links = PrivateLink.objects.filter(purpose=purpose, revoked_at__isnull=True)
     links = links.filter(token_hash=token_hash(token)) if token is not None else links.none()
     return links.values("subject_id")
+
+
+def links_revoked_before(*, before: datetime) -> QuerySet[PrivateLink]:
+    """Links revoked before ``before``: each now only makes its old address answer "replaced" rather
+    than "not found"."""
+    return PrivateLink.objects.filter(revoked_at__lt=before)
 
 
 def live_links(*, purpose: str) -> QuerySet[PrivateLink]:

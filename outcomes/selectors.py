@@ -56,13 +56,15 @@ def evaluation_of(booking: Booking) -> HostEvaluation | None:
 
 def bookings_due_for_evaluation_reminder(*, now: datetime | None = None) -> QuerySet[Booking]:
     """Completed presentations with no evaluation, completed at least EVALUATION_REMINDER_AFTER_DAYS
-    ago (and not over EVALUATION_REMINDER_GIVE_UP), whose reminder has not been queued."""
+    ago (and not over EVALUATION_REMINDER_GIVE_UP), whose reminder has not been queued and whose
+    requester's details were not erased."""
     now = now or timezone.now()
     after = now - timedelta(days=settings.EVALUATION_REMINDER_AFTER_DAYS)
     reminded = Notification.objects.filter(booking=OuterRef("pk"), kind=NotificationKind.EVALUATION_REMINDER)
     return (
         Booking.objects.filter(
             request__status=RequestStatus.COMPLETED,
+            request__erased_at__isnull=True,
             completed_at__lte=after,
             completed_at__gt=after - EVALUATION_REMINDER_GIVE_UP,
             evaluation__isnull=True,

@@ -1,14 +1,18 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from outreach.enums import RequestStatus
+from common.exceptions import DomainError
+from outreach.enums import CLOSED_STATUSES
 from outreach.models import Audience, Language, Presentation, PresentationRequest, RequestWindow
+from scheduling.services.retention import MSG_STILL_OPEN, RequestStillOpen, request_delete, request_erase
 from scheduling.services.status_link import status_link_renew
 
 
@@ -59,15 +63,24 @@ class PresentationRequestAdmin(admin.ModelAdmin):
         "requester_language",
         "county",
         "is_youth_audience",
+        ("erased_at", admin.EmptyFieldListFilter),
     ]
     search_fields = ["reference", "organization_name", "contact_name", "contact_email", "city"]
     list_select_related = ["presentation"]
     date_hierarchy = "submitted_at"
-    readonly_fields = ["reference", "status", "decision_note", "submitted_at", "status_changed_at", "review"]
+    readonly_fields = [
+        "reference",
+        "status",
+        "decision_note",
+        "submitted_at",
+        "status_changed_at",
+        "erased_at",
+        "review",
+    ]
     # A registration link typed without a scheme is read as https://, not http://.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [RequestWindowInline]
-    actions = ["renew_status_link"]
+    actions = ["renew_status_link", "erase_personal_data"]
     fieldsets = [
         (
             None,
@@ -80,6 +93,7 @@ class PresentationRequestAdmin(admin.ModelAdmin):
                     "decision_note",
                     "submitted_at",
                     "status_changed_at",
+                    "erased_at",
                 ]
             },
         ),
@@ -115,24 +129,76 @@ class PresentationRequestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        """An erased request is kept only for the reports: nothing on it is corrected any more."""
+        if obj is not None and obj.erased_at is not None:
+            return [f.name for f in PresentationRequest._meta.fields] + ["review"]
+        return self.readonly_fields
+
+    def get_inlines(self, request: HttpRequest, obj=None) -> list:
+        return [] if obj is not None and obj.erased_at is not None else self.inlines
+
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        """A scheduled request is cancelled on its staff page (which tells everyone), not deleted."""
-        if obj is not None and obj.status == RequestStatus.SCHEDULED:
+        """Only a superuser deletes, and only a closed request: an open one is declined or cancelled on
+        its staff page (which tells everyone). Deleting takes it out of every report; erasing its
+        personal details (the action) keeps the counts."""
+        if not request.user.is_superuser:
             return False
-        return super().has_delete_permission(request, obj)
+        return obj is None or obj.status in CLOSED_STATUSES
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """What deleting takes with it, listed as usual; the booking, trail and outbox are read-only
+        in the admin, and request_delete removes them, so they need no delete permission of their own."""
+        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
+
+    def delete_model(self, request: HttpRequest, obj: PresentationRequest) -> None:
+        request_delete(request=obj, by=request.user)
 
     def get_actions(self, request: HttpRequest):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
 
+    @admin.action(description="Erase the requesters' personal details (closed requests)", permissions=["change"])
+    def erase_personal_data(self, request: HttpRequest, queryset: QuerySet[PresentationRequest]):
+        """Asks first (a page listing the requests); then erases each closed one and leaves the open ones."""
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Erase personal details?",
+                "opts": self.model._meta,
+                "requests": queryset.order_by("reference"),
+                "action": "erase_personal_data",
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/outreach/erase_confirm.html", context)
+        erased = refused = 0
+        for found in queryset:
+            try:
+                was_erased = found.erased_at is not None
+                request_erase(request=found, by=request.user)
+            except RequestStillOpen:
+                refused += 1
+            else:
+                erased += not was_erased
+        self.message_user(request, f"Personal details erased from {erased} request(s).", messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request, f"{refused} open request(s) left as they were: {MSG_STILL_OPEN}", messages.WARNING
+            )
+        return None
+
     @admin.action(description="Revoke the requesters' status links and email each a new one")
     def renew_status_link(self, request: HttpRequest, queryset: QuerySet[PresentationRequest]) -> None:
+        renewed = 0
         for found in queryset:
-            status_link_renew(request=found, by=request.user)
-        self.message_user(
-            request, f"New status links are on their way to {queryset.count()} requester(s).", messages.SUCCESS
-        )
+            try:
+                status_link_renew(request=found, by=request.user)
+            except DomainError:
+                continue
+            renewed += 1
+        self.message_user(request, f"New status links are on their way to {renewed} requester(s).", messages.SUCCESS)
 
     @admin.display(description=_("review"))
     def review(self, obj: PresentationRequest) -> str:

@@ -19,6 +19,16 @@ class RequestStatus(models.TextChoices):
     EXPIRED = "expired", pgettext_lazy("request status", "Expired")
 
 
+# A request in one of these can change no more: it is kept RETENTION_DAYS after it closed, then erased.
+CLOSED_STATUSES = (
+    RequestStatus.COMPLETED,
+    RequestStatus.DECLINED,
+    RequestStatus.WITHDRAWN,
+    RequestStatus.EXPIRED,
+    RequestStatus.CANCELLED,
+)
+
+
 class Format(models.TextChoices):
     IN_PERSON = "in_person", pgettext_lazy("presentation format", "In person")
     VIRTUAL = "virtual", pgettext_lazy("presentation format", "Virtual")

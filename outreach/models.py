@@ -160,6 +160,11 @@ class PresentationRequest(models.Model):
     status_changed_at = models.DateTimeField(_("status changed"), auto_now_add=True)
     # Any save (an admin correction included); the calendar feeds' ETag follows it.
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    # When the requester's personal data was erased (retention period over, or on request); the
+    # request stays, with what reach reports count. ``organization_key`` then stands in for the
+    # organization's name where reports count organizations (outcomes.reports.reach.organization_key).
+    erased_at = models.DateTimeField(_("personal details erased"), null=True, blank=True, editable=False)
+    organization_key = models.CharField(_("organization key"), max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["submitted_at"]
@@ -176,6 +181,8 @@ class PresentationRequest(models.Model):
                 name="request_status_valid",
             ),
         ]
+        # The daily retention task finds closed requests by status and the time they closed.
+        indexes = [models.Index(fields=["status", "status_changed_at"], name="request_status_since")]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.organization_name}"

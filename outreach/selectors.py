@@ -1,5 +1,7 @@
 """Reads for the public pages: the catalog (and whether its texts are translated) and a request by its private token."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db.models import Model, Prefetch, QuerySet
 from django.utils.translation import get_language
@@ -14,6 +16,10 @@ MSG_UNKNOWN_LINK = _("This link does not lead to a request. Check that you copie
 MSG_LINK_REVOKED = _(
     "This link was replaced and no longer opens the request. We emailed a new one to the address on the request; "
     "if you cannot find it, contact us."
+)
+MSG_REQUEST_ERASED = _(
+    "The personal details on this request were erased, as we do some time after a request is closed or when "
+    "asked, so this link no longer opens it."
 )
 
 
@@ -58,6 +64,15 @@ def status_link_is_revoked(*, token: str) -> bool:
     """Whether ``token`` is a status link that staff replaced (its page says where to ask)."""
     link = link_find(purpose=LinkPurpose.REQUEST_STATUS, token=token)
     return link is not None and link.revoked_at is not None
+
+
+def status_link_erased_at(*, token: str) -> datetime | None:
+    """When the personal details of the request a (revoked) status link led to were erased, or None:
+    an erased request's links no longer open it, and its old address says why."""
+    link = link_find(purpose=LinkPurpose.REQUEST_STATUS, token=token)
+    if link is None or link.revoked_at is None:
+        return None
+    return PresentationRequest.objects.filter(pk=link.subject_id).values_list("erased_at", flat=True).first()
 
 
 def catalog_text_is_translated(*, item: Model, field: str, language: str | None = None) -> bool:

@@ -167,7 +167,18 @@ class StatusLinkRevoked(Exception):
     """The status link was replaced by staff: answered 410 with a page that says where to ask."""
 
 
+class RequestErased(StatusLinkRevoked):
+    """The request's personal details were erased: answered 410 with a page that says so."""
+
+    def __init__(self, erased_at):
+        super().__init__()
+        self.erased_at = erased_at
+
+
 def _not_found(token: str) -> Exception:
+    erased_at = selectors.status_link_erased_at(token=token)
+    if erased_at is not None:
+        return RequestErased(erased_at)
     return StatusLinkRevoked() if selectors.status_link_is_revoked(token=token) else Http404(MSG_UNKNOWN_LINK)
 
 
@@ -193,6 +204,9 @@ def _answers_revoked_links(view: Callable) -> Callable:
     def wrapped(request: HttpRequest, token: str) -> HttpResponse:
         try:
             return view(request, token)
+        except RequestErased as erased:
+            context = {"erased_at": erased.erased_at}
+            return render(request, "outreach/request_erased.html", context, status=410)
         except StatusLinkRevoked:
             return render(request, "outreach/link_revoked.html", status=410)
 
@@ -242,6 +256,7 @@ def request_status(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
+@_answers_revoked_links
 @require_GET
 def request_print(request: HttpRequest, token: str) -> HttpResponse:
     """The confirmed booking on one printable sheet; a request with nothing scheduled goes back to its page."""

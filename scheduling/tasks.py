@@ -4,6 +4,7 @@ service in ``scheduling.services.notify`` (imported here, so the worker register
 from celery import shared_task
 
 from scheduling.services.notify import notifications_send_due, reminders_queue_due
+from scheduling.services.retention import retention_apply
 from scheduling.services.review import requests_expire_due
 
 
@@ -20,3 +21,8 @@ def send_reminders() -> int:
 @shared_task(name="scheduling.expire_requests", acks_late=True)
 def expire_requests() -> int:
     return requests_expire_due()
+
+
+@shared_task(name="scheduling.apply_retention", acks_late=True)
+def apply_retention() -> dict[str, int]:
+    return retention_apply()

@@ -430,3 +430,14 @@ CELERY_BEAT_SCHEDULE["evaluation-reminders"] = {
     "task": "outcomes.send_evaluation_reminders",
     "schedule": crontab(minute="23"),
 }
+
+# --- Retention: how long personal data is kept (README, "What we keep, for how long, and why") ---
+# A closed request (completed, declined, withdrawn, expired, cancelled) keeps its requester's personal
+# data this many days after it closed; then the daily task erases it, keeping what reach reports count.
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=730)
+# A sent email's text, HTML and invite are kept this many days after sending (who it went to, the
+# subject and when stay until the request itself is erased).
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=90)
+# Requests erased per transaction by the daily task (it goes on until none is left).
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)
+CELERY_BEAT_SCHEDULE["retention"] = {"task": "scheduling.apply_retention", "schedule": crontab(hour="3", minute="41")}

@@ -10,7 +10,8 @@ Rules:
   both ends included).
 - People reached: the attendance recorded at completion; where none was recorded, the expected
   audience size, counted as estimated (and shown as such).
-- Organizations served: distinct organization names (case and spacing ignored).
+- Organizations served: distinct organization names (case and spacing ignored); a request whose
+  personal data was erased counts by the key kept in place of its name (``organization_key``).
 - Presenters: the lead and every co-presenter are each credited with the whole presentation,
   so that table does not add up to the total.
 - Requests: received = submitted within the range; declined, cancelled, expired, withdrawn = now
@@ -28,6 +29,7 @@ from datetime import date, datetime
 from django.db.models import Case, Count, F, Min, Prefetch, Q, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from outcomes.models import KnowsWhereToGetHelp, SurveyResponse
@@ -62,8 +64,16 @@ def region_of(county: str) -> str:
 # --- Rows -----------------------------------------------------------------------------------------
 
 
-def _organization_key(name: str) -> str:
-    return " ".join(name.casefold().split())
+def organization_key(name: str) -> str:
+    """What organizations are counted by: the name with case and spacing ignored, as a keyed hash
+    (SECRET_KEY), so that a request whose name was erased still counts as the same organization and
+    a copy of the database alone cannot tell which organization an erased request came from."""
+    normal = " ".join(name.casefold().split())
+    return salted_hmac("outcomes.reach.organization", normal, algorithm="sha256").hexdigest()[:32]
+
+
+def _organization_of(request: PresentationRequest) -> str:
+    return request.organization_key or organization_key(request.organization_name)
 
 
 @dataclass
@@ -180,7 +190,7 @@ def _booking_lines(start_at: datetime, end_at: datetime) -> list[BookingLine]:
                 booking=booking,
                 people=request.audience_size if estimated else booking.actual_attendance,
                 estimated=estimated,
-                organization_key=_organization_key(request.organization_name),
+                organization_key=_organization_of(request),
             )
         )
     survey = (

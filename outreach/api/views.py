@@ -25,7 +25,7 @@ from outreach.api import examples as ex
 from outreach.api import serializers as s
 from outreach.api.filters import PresentationFilter
 from outreach.models import PresentationRequest
-from outreach.selectors import MSG_LINK_REVOKED, MSG_UNKNOWN_LINK
+from outreach.selectors import MSG_LINK_REVOKED, MSG_REQUEST_ERASED, MSG_UNKNOWN_LINK
 from outreach.services import MSG_DETAILS_CONFIRMED, request_details_update, request_submit
 from outreach.throttling import MSG_RATE_LIMITED, MSG_SPAM, submission_rate_limited
 from scheduling.selectors import open_proposal_for, request_for_requester
@@ -53,13 +53,24 @@ TOKEN_PARAMETER = OpenApiParameter(
     pattern=r"^[A-Za-z0-9_-]{1,100}$",
 )
 NOT_FOUND = error_response(404, "No request has this token.", ("not_found", MSG_UNKNOWN_LINK))
-GONE = error_response(410, "Staff replaced this link; a new one was emailed.", ("link_revoked", MSG_LINK_REVOKED))
+GONE = error_response(
+    410,
+    "Staff replaced this link (a new one was emailed), or the request's personal details were erased.",
+    ("link_revoked", MSG_LINK_REVOKED),
+    ("request_erased", MSG_REQUEST_ERASED),
+)
 
 
 class LinkRevoked(exceptions.APIException):
     status_code = status.HTTP_410_GONE
     default_detail = MSG_LINK_REVOKED
     default_code = "link_revoked"
+
+
+class RequestErased(exceptions.APIException):
+    status_code = status.HTTP_410_GONE
+    default_detail = MSG_REQUEST_ERASED
+    default_code = "request_erased"
 
 
 def _transition(status_now: str, action_past: str) -> tuple[str, str]:
@@ -169,6 +180,8 @@ class RequesterView(PublicMixin, APIView):
     def found(self, token: str) -> PresentationRequest:
         request = request_for_requester(token=token)
         if request is None:
+            if selectors.status_link_erased_at(token=token) is not None:
+                raise RequestErased
             if selectors.status_link_is_revoked(token=token):
                 raise LinkRevoked
             raise Http404(MSG_UNKNOWN_LINK)

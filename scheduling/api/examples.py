@@ -62,6 +62,7 @@ REQUEST_DETAIL = {
     "decision_note": "",
     "submitted_at": SUBMITTED_AT,
     "status_changed_at": APPROVED_AT,
+    "erased_at": None,
     "windows": [WINDOW],
     "booking": BOOKING,
     "proposals": [],
@@ -121,6 +122,7 @@ RESCHEDULE = {
 }
 DECLINE = {"reason": "We do not have a Somali-speaking presenter available this spring."}
 CANCEL = {"reason": "The presenter is ill; we will call to find another date."}
+ERASE = {"reason": "The requester asked by phone."}
 COMPLETE = {"attendance": 52, "notes": "Good questions about Safe Harbor."}
 
 PRESENTER = {

@@ -18,6 +18,7 @@ urlpatterns = [
         requests.RequestStatusLinkRenewView.as_view(),
         name="staff-request-renew-status-link",
     ),
+    path("requests/<int:pk>/erase/", requests.RequestEraseView.as_view(), name="staff-request-erase"),
     path("presenters/", people.PresenterListView.as_view(), name="staff-presenter-list"),
     path("presenters/suggestions/", people.PresenterSuggestionsView.as_view(), name="staff-presenter-suggestions"),
     path("presenters/<int:pk>/", people.PresenterDetailView.as_view(), name="staff-presenter-detail"),

@@ -19,6 +19,7 @@ from outreach.enums import Format
 from outreach.models import PresentationRequest
 from scheduling.forms.fields import PresenterChoiceField, PresenterMultipleChoiceField, window_label
 from scheduling.models import Booking, Presenter
+from scheduling.services.retention import REASON_ON_REQUEST
 from scheduling.services.review import (
     MSG_ATTENDANCE,
     MSG_END_BEFORE_START,
@@ -356,3 +357,17 @@ class CompleteForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attendance"].widget.attrs["inputmode"] = "numeric"
+
+
+class EraseForm(AccessibleForm):
+    """Erasing a requester's personal details: why, for the audit trail (never what is erased)."""
+
+    reason = CleanCharField(
+        label=_("Why (for the audit trail; optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: “The requester asked by phone.” Do not write their name or details here."),
+    )
+
+    def clean_reason(self) -> str:
+        return self.cleaned_data["reason"] or REASON_ON_REQUEST

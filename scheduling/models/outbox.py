@@ -110,6 +110,9 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # When the text, HTML and invite were deleted (OUTBOX_RETENTION_DAYS after sending), or the
+    # recipient and subject too (the request's personal data was erased). Such a row is never sent again.
+    body_erased_at = models.DateTimeField(_("content erased"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -120,7 +123,13 @@ class Notification(models.Model):
                 fields=["request", "kind", "recipient", "sequence"], name="notification_once_per_change"
             ),
         ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notification_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
+            # The daily purge of sent bodies reads only the rows that still have one.
+            models.Index(
+                fields=["sent_at"], condition=models.Q(body_erased_at__isnull=True), name="notification_body_kept"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from common.links import live_links, live_subject_ids
 from common.models import LinkPurpose
-from outreach.enums import RequestStatus
+from outreach.enums import CLOSED_STATUSES, RequestStatus
 from outreach.models import Language, Presentation, PresentationRequest, RequestWindow
 from scheduling.models import (
     AssignmentAnswer,
@@ -47,6 +47,20 @@ def requests_due_to_expire(*, now: datetime | None = None) -> QuerySet[Presentat
         .exclude(Exists(future_window))
         .exclude(Exists(future_proposal))
     )
+
+
+def requests_due_for_erasure(*, now: datetime | None = None) -> QuerySet[PresentationRequest]:
+    """Closed requests not yet erased whose closing (their last status change) is RETENTION_DAYS old."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.RETENTION_DAYS)
+    return PresentationRequest.objects.filter(
+        status__in=CLOSED_STATUSES, status_changed_at__lt=cutoff, erased_at__isnull=True
+    )
+
+
+def notifications_due_for_purge(*, now: datetime | None = None) -> QuerySet[Notification]:
+    """Sent notifications that still hold their text, HTML and invite OUTBOX_RETENTION_DAYS after sending."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    return Notification.objects.filter(status=NotificationStatus.SENT, sent_at__lt=cutoff, body_erased_at__isnull=True)
 
 
 def stale_cutoff(*, now: datetime | None = None) -> datetime:
@@ -241,7 +255,7 @@ def notifications_due(*, now: datetime | None = None) -> QuerySet[Notification]:
 def notifications_failed_for_staff() -> QuerySet[Notification]:
     """Notifications that could not be sent and wait for staff to resend them, newest first, with their request."""
     return (
-        Notification.objects.filter(status=NotificationStatus.FAILED)
+        Notification.objects.filter(status=NotificationStatus.FAILED, body_erased_at__isnull=True)
         .select_related("request")
         .order_by("-last_attempt_at", "-pk")
     )

@@ -48,6 +48,7 @@ BROKER_RETRY_AFTER_SECONDS = 5.0
 broker_outages = Outages(retry_after=BROKER_RETRY_AFTER_SECONDS)
 
 MSG_NOT_FAILED = _("Only a notification that failed can be sent again.")
+MSG_CONTENT_ERASED = _("This notification's content was erased, so it cannot be sent again.")
 
 Kind = NotificationKind
 
@@ -293,7 +294,8 @@ def notification_resend(*, notification: Notification) -> Notification:
     Raises NotificationNotFailed for one that is pending or sent: only a failure is sent again.
     """
     if not notification_reschedule_now(notification_id=notification.pk, now=timezone.now()):
-        raise NotificationNotFailed(MSG_NOT_FAILED)
+        notification.refresh_from_db(fields=["body_erased_at"])
+        raise NotificationNotFailed(MSG_CONTENT_ERASED if notification.body_erased_at else MSG_NOT_FAILED)
     transaction.on_commit(partial(notification_enqueue, notification_id=notification.pk))
     notification.refresh_from_db()
     return notification

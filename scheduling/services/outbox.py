@@ -103,9 +103,10 @@ def notification_record_failure(
 
 
 def notification_reschedule_now(*, notification_id: int, now: datetime) -> bool:
-    """Put a failed row back in the queue, due at once and with its attempts counted from zero."""
+    """Put a failed row back in the queue, due at once and with its attempts counted from zero
+    (not one whose content was erased)."""
     return bool(
-        Notification.objects.filter(pk=notification_id, status=NotificationStatus.FAILED).update(
-            status=NotificationStatus.PENDING, attempts=0, last_error="", next_attempt_at=now, claimed_until=None
-        )
+        Notification.objects.filter(
+            pk=notification_id, status=NotificationStatus.FAILED, body_erased_at__isnull=True
+        ).update(status=NotificationStatus.PENDING, attempts=0, last_error="", next_attempt_at=now, claimed_until=None)
     )

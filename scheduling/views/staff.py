@@ -19,11 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.access import staff_required
 from common.exceptions import DomainError
-from outreach.enums import RequestStatus
+from outreach.enums import CLOSED_STATUSES, RequestStatus
 from outreach.models import PresentationRequest
 from scheduling import selectors
 from scheduling.forms.actions import (
@@ -31,12 +31,13 @@ from scheduling.forms.actions import (
     CancelForm,
     CompleteForm,
     DeclineForm,
+    EraseForm,
     ProposeForm,
     RescheduleForm,
 )
 from scheduling.forms.filters import QueueFilterForm, parse_calendar_bound
 from scheduling.models import Answer, Booking, ProposalState
-from scheduling.services import notify, review
+from scheduling.services import notify, retention, review
 from scheduling.services.availability import presenter_fits
 from scheduling.services.status_link import status_link_renew
 
@@ -48,6 +49,7 @@ MSG_CANCELLED = _("The presentation was cancelled; the requester and presenters 
 MSG_COMPLETED = _("The presentation is marked completed.")
 MSG_RESENT = _("The notification is queued to be sent again.")
 MSG_STATUS_LINK_RENEWED = _("The requester's old status links no longer work; a new one is on its way to them.")
+MSG_ERASED = _("The requester's personal details are erased; what the reports count is kept.")
 MSG_CALENDAR_RANGE = _("Give start and end as ISO 8601 dates, with end after start and at most 100 days apart.")
 MSG_TENTATIVE = _("Tentative: %(title)s")
 MSG_MORE_TENTATIVE = _("+%(count)s more tentative: open the queue for this day")
@@ -171,6 +173,8 @@ def _detail(
         "past_proposals": [p for p in proposals if p.state != ProposalState.OPEN],
         "suggestions": _suggestions(found) if found.status == RequestStatus.SUBMITTED else [],
         "may_complete_after": booking.end if booking is not None and "complete" not in forms else None,
+        "closed": found.status in CLOSED_STATUSES,
+        "retention_days": settings.RETENTION_DAYS,
     }
     return render(request, "scheduling/staff/request_detail.html", context, status=status)
 
@@ -235,8 +239,32 @@ def notification_resend(request: HttpRequest, pk: int, notification_pk: int) -> 
 def status_link_renew_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Revoke the requester's status links and email them a new one."""
     found = _request_or_404(pk)
-    status_link_renew(request=found, by=request.user)
+    try:
+        status_link_renew(request=found, by=request.user)
+    except DomainError as exc:
+        return _detail(request, found, selectors.booking_for_request(request=found), error=exc.message, status=409)
     messages.success(request, MSG_STATUS_LINK_RENEWED)
+    return redirect(found.get_staff_url())
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@staff_required
+def request_erase_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what erasing keeps and what it empties, and the button to confirm. POST: erase."""
+    found = _request_or_404(pk)
+    form = EraseForm(request.POST or None)
+    if request.method == "GET" or not form.is_valid():
+        status = 400 if request.method == "POST" else 200
+        return render(
+            request, "scheduling/staff/request_erase.html", {"request_obj": found, "form": form}, status=status
+        )
+    try:
+        retention.request_erase(request=found, by=request.user, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        context = {"request_obj": found, "form": form, "error": exc.message}
+        return render(request, "scheduling/staff/request_erase.html", context, status=409)
+    messages.success(request, MSG_ERASED)
     return redirect(found.get_staff_url())
 
 

@@ -36,10 +36,11 @@ from outcomes.models import HostEvaluation, SurveyResponse
 from outcomes.reports.county_map import CLASS_COLOURS, EMPTY_COLOUR, colour_classes, county_shapes
 from outcomes.reports.periods import grant_year_of, quarter_of, report_periods
 from outcomes.reports.reach import reach_report
-from outreach.enums import COUNTY_CHOICES, OUTSIDE_MINNESOTA, Format, OrganizationType, RequestStatus
+from outreach.enums import CLOSED_STATUSES, COUNTY_CHOICES, OUTSIDE_MINNESOTA, Format, OrganizationType, RequestStatus
 from outreach.models import PresentationRequest
 from scheduling.models import AuditEntry, Booking, Presenter
 from scheduling.services import review
+from scheduling.services.retention import request_erase
 from scheduling.services.review import Plan
 from tests.factories import CENTRAL, LanguageFactory, PresentationFactory, PresentationRequestFactory, days_ahead
 
@@ -818,3 +819,28 @@ def test_map_key_on_the_page_is_html_in_the_pages_type(staff_client, fixture):
     ]
     assert ".report-map .county-map .legend { display: none; }" in css
     assert '<g class="legend" aria-hidden="true">' in staff_client.get("/staff/reports/map.svg", Q1).content.decode()
+
+
+def test_erasing_personal_details_changes_no_number_in_any_report(staff_client, staff, fixture):
+    """A and D are one organization spelled two ways: erasing A alone, then every closed request,
+    must still count it once, and every table and CSV stays as it was."""
+    tables = ["summary", "regions", "counties", "organization_types", "audiences", "presentations", "requests",
+              "presenters", "months", "evaluations", "next_steps", "survey", "survey_by_presentation"]  # fmt: skip
+
+    def every_csv() -> dict[str, list[list[str]]]:
+        return {key: csv_rows(staff_client.get(f"/staff/reports/{key}.csv", Q1)) for key in tables}
+
+    before, page_before = every_csv(), page_tables(staff_client.get("/staff/reports/", Q1).text)
+    request_erase(request=fixture["A"].request, by=staff)
+    after_one = every_csv()
+    for found in PresentationRequest.objects.filter(status__in=CLOSED_STATUSES):
+        request_erase(request=found, by=staff)
+    after_all, page_after = every_csv(), page_tables(staff_client.get("/staff/reports/", Q1).text)
+    listed = csv_rows(staff_client.get("/staff/reports/bookings.csv", {**Q1, "contacts": "on"}))
+
+    assert PresentationRequest.objects.filter(erased_at__isnull=False).count() == 8  # all but H (scheduled)
+    assert after_one == before
+    assert after_all == before
+    assert page_after == page_before
+    assert [row[3] for row in listed[1:]] == [""] * 5  # the organizations' names are gone
+    assert {row[-4] for row in listed[1:]} == {""}  # and so are the contacts' email addresses

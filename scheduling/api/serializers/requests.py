@@ -13,6 +13,7 @@ from outreach.models import PresentationRequest
 from scheduling.api.serializers.bookings import BookingSerializer, BookingTimesSerializer, NotificationBriefSerializer
 from scheduling.api.serializers.people import EndAfterStartMixin, PresenterBriefSerializer, presenter_field
 from scheduling.models import PROPOSAL_TERMS, AuditEntry, Proposal
+from scheduling.services.retention import REASON_ON_REQUEST
 from scheduling.services.review import (
     MSG_ATTENDANCE,
     MSG_PROPOSAL_TIMES,
@@ -106,7 +107,8 @@ class StaffRequestDetailSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PresentationRequest
-        fields = "__all__"
+        # organization_key: what reports count an erased request's organization by, of no use to read.
+        exclude = ["organization_key"]
 
     @extend_schema_field(BookingSerializer(allow_null=True))
     def get_booking(self, request: PresentationRequest):
@@ -129,6 +131,18 @@ class ActionSerializer(serializers.Serializer):
 
 class StatusLinkRenewSerializer(ActionSerializer):
     """No body: the requester's status links are revoked and a new one is emailed to them."""
+
+
+class EraseSerializer(ActionSerializer):
+    reason = CleanCharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Why, for the audit trail (never the requester's details). Default: at the requester's request.",
+    )
+
+    def service_arguments(self) -> dict:
+        return {"reason": self.validated_data.get("reason") or REASON_ON_REQUEST}
 
 
 class TimeSerializer(EndAfterStartMixin, serializers.Serializer):

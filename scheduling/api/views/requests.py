@@ -16,7 +16,7 @@ from scheduling import selectors
 from scheduling.api import examples as ex
 from scheduling.api.filters import StaffRequestFilter
 from scheduling.api.serializers import requests as s
-from scheduling.services import review
+from scheduling.services import retention, review
 from scheduling.services.status_link import status_link_renew
 
 MSG_NO_SUCH_REQUEST = _("No request has this id.")
@@ -182,3 +182,18 @@ class RequestCompleteView(RequestActionView):
 class RequestStatusLinkRenewView(RequestActionView):
     serializer_class = s.StatusLinkRenewSerializer
     service = staticmethod(status_link_renew)
+
+
+@_documented(
+    "Erase the requester's personal details",
+    "Only for a closed request (completed, declined, withdrawn, expired, cancelled; 409 otherwise). Empties "
+    "the organization's name and address, the contact's details, every text the requester typed or was sent, "
+    "and the emails' contents and recipients (each becomes `erased-<id>`); revokes the status and evaluation "
+    "links (they answer 410). Keeps what reach reports count: presentation, dates, county, organization type, "
+    "audience and size, format, attendance, ratings. `erased_at` tells when. The audit trail records who and "
+    "when, and the reason. Erasing again changes nothing.",
+    example("reason", ex.ERASE, request=True),
+)
+class RequestEraseView(RequestActionView):
+    serializer_class = s.EraseSerializer
+    service = staticmethod(retention.request_erase)
