@@ -19,6 +19,7 @@ from common.dates import day
 from common.links import link_issue
 from common.models import LinkPurpose, PrivateLink
 from outcomes.models import HostEvaluation
+from outcomes.services import evaluation_reminders_queue_due
 from outreach.models import PresentationRequest
 from outreach.selectors import MSG_REQUEST_ERASED
 from scheduling.models import AuditEntry, Booking, Notification, NotificationStatus
@@ -485,3 +486,23 @@ def test_the_command_counts_in_a_dry_run_and_erases_otherwise(cancelled, clock, 
     assert untouched is None
     assert done.startswith("Done: 1 request(s) erased, ")
     assert PresentationRequest.objects.get(pk=cancelled.pk).erased_at is not None
+
+
+def test_the_queue_says_a_request_was_erased(staff_client, cancelled, staff_user):
+    erased = request_erase(request=cancelled, by=staff_user)
+
+    queue = staff_client.get("/staff/", {"status": "cancelled"})
+
+    assert f"{erased_on(erased)}</em>" in queue.text
+    assert "Roosevelt High School" not in queue.text
+
+
+def test_an_erased_request_gets_no_evaluation_reminder(request_in, staff_user, clock):
+    completed = request_in("completed")
+    request_erase(request=completed, by=staff_user)
+
+    clock(timezone.now() + timedelta(days=settings.EVALUATION_REMINDER_AFTER_DAYS + 1))
+    queued = evaluation_reminders_queue_due()
+
+    assert queued == 0
+    assert Notification.objects.filter(request=completed, kind="evaluation_reminder").count() == 0
