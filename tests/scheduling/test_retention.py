@@ -46,6 +46,7 @@ PERSONAL = (
     "Ask for Pat at the front desk",
     "Room 4",
     "The room flooded.",
+    "https://example.net/register-with-dana",
 )
 
 
@@ -59,7 +60,9 @@ def cancelled(request_in, django_capture_on_commit_callbacks):
         found = request_in("cancelled")
     token = found.status_token
     PresentationRequest.objects.filter(pk=found.pk).update(
-        notes="Ask for Pat at the front desk", accessibility_needs="Wheelchair ramp at the north door"
+        notes="Ask for Pat at the front desk",
+        accessibility_needs="Wheelchair ramp at the north door",
+        registration_url="https://example.net/register-with-dana",
     )
     found.refresh_from_db()
     found.token = token
