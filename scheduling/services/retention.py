@@ -18,7 +18,9 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
@@ -90,10 +92,18 @@ def _require_closed(request: PresentationRequest) -> None:
         raise RequestStillOpen(MSG_STILL_OPEN)
 
 
+def _admin_log_scrub(ids: list[int]) -> None:
+    """The admin's history names a request by its ``str()``, the organization's name included: from
+    now on it says ``Request <id>`` (the changes it lists are field names, never values)."""
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(PresentationRequest), object_id__in=[str(pk) for pk in ids]
+    ).update(object_repr=Concat(Value("Request "), "object_id", output_field=CharField()))
+
+
 def _erase(ids: list[int], *, by: AbstractBaseUser | None, actor: str, reason: str, now: datetime) -> int:
     """Erase the personal data of the closed, not yet erased requests among ``ids``; how many it erased.
 
-    Eleven queries whatever the number of ids. Run inside a transaction.
+    Twelve queries whatever the number of ids. Run inside a transaction.
     """
     rows = list(
         PresentationRequest.objects.select_for_update()
@@ -121,6 +131,7 @@ def _erase(ids: list[int], *, by: AbstractBaseUser | None, actor: str, reason: s
     )
     links_revoke_all(purpose=LinkPurpose.REQUEST_STATUS, subject_ids=ids)
     links_revoke_all(purpose=LinkPurpose.HOST_EVALUATION, subject_ids=bookings.values("pk"))
+    _admin_log_scrub(ids)
     AuditEntry.objects.bulk_create(
         [
             AuditEntry(
@@ -234,4 +245,5 @@ def request_delete(*, request: PresentationRequest, by: AbstractBaseUser) -> Non
         links_delete(purpose=purpose, subject_ids=booking_ids)
     pk = request.pk
     request.delete()
+    _admin_log_scrub([pk])
     logger.info("Request %s deleted by user %s", pk, by.pk)

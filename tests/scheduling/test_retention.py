@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.management import call_command
@@ -509,3 +510,16 @@ def test_an_erased_request_gets_no_evaluation_reminder(request_in, staff_user, c
 
     assert queued == 0
     assert Notification.objects.filter(request=completed, kind="evaluation_reminder").count() == 0
+
+
+def test_the_admin_history_no_longer_names_the_organization(superuser_client, cancelled, staff_user):
+    LogEntry.objects.log_actions(user_id=staff_user.pk, queryset=[cancelled], action_flag=CHANGE, change_message="[]")
+    assert LogEntry.objects.get().object_repr == f"{cancelled.reference} Roosevelt High School"
+
+    request_erase(request=cancelled, by=staff_user)
+    superuser_client.post(f"/admin/outreach/presentationrequest/{cancelled.pk}/delete/", {"post": "yes"})
+
+    assert [(e.action_flag, e.object_repr) for e in LogEntry.objects.order_by("pk")] == [
+        (CHANGE, f"Request {cancelled.pk}"),
+        (DELETION, f"Request {cancelled.pk}"),
+    ]
