@@ -9,8 +9,11 @@ that moment, so a conditional GET is answered from the versions and the stored c
 
 Keys are hashed: no address, token or name is ever written into a key. Pages are stored
 only when nothing in them belongs to one visitor: not for a signed-in user, not while a
-message waits to be shown, not when the rendering used a CSRF token or set a cookie.
-A cache that cannot be reached is a miss (logged), never an error.
+message waits to be shown, not when the rendering used a CSRF token, set a cookie or used
+the Content-Security-Policy nonce; and only for addresses whose query holds the parameters
+the page reads, so that made-up queries cannot fill the cache with copies. Public pages hold
+no CSRF token: the language switcher's form posts to a view that needs none
+(common.views.language_set). A cache that cannot be reached is a miss (logged), never an error.
 """
 
 import hashlib
@@ -28,6 +31,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
+from common.languages import LANGUAGE_QUERY_PARAMETER, public_language_codes
 from common.versions import versions_current
 
 logger = logging.getLogger(__name__)
@@ -121,38 +125,72 @@ def _is_personal(request: HttpRequest) -> bool:
 
 
 def _used_personal(request: HttpRequest, response: HttpResponse) -> bool:
-    return bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or response.cookies)
+    """Whether the rendering put something of this visitor's answer in the page: a CSRF token, a
+    cookie, or the Content-Security-Policy nonce (which must match this answer's header)."""
+    return bool(
+        request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or response.cookies
+        or getattr(request, "_csp_nonce", None) is not None
+    )
 
 
-def page_cached(*scopes: str) -> Callable:
-    """Serve a public GET page from its stored copy, built once per version of ``scopes``.
+def _query_is_plain(request: HttpRequest, reads: Iterable[str]) -> bool:
+    """Whether the address's query holds only parameters the page reads, each once, and ``lang`` (a
+    language offered) at most: any other query would file one more copy per variation."""
+    allowed = {*reads, LANGUAGE_QUERY_PARAMETER}
+    for name, values in request.GET.lists():
+        if name not in allowed or len(values) != 1:
+            return False
+    language = request.GET.get(LANGUAGE_QUERY_PARAMETER)
+    return language is None or language in public_language_codes()
 
-    The view may set ``response.valid_until`` when time alone changes the page. Answers 304 to a
-    current If-None-Match. Signed-in visitors and visitors with a message waiting get the page
-    rendered for them, never stored.
+
+def page_response(
+    request: HttpRequest, render: Callable[[], HttpResponse], *, scopes: Iterable[str], reads: Iterable[str] = ()
+) -> HttpResponse:
+    """``render()``'s page from its stored copy, built once per version of ``scopes`` (or 304).
+
+    Stored under the versions of ``scopes``, the language and the page's full address, only when
+    the page is shared by every visitor: a GET or HEAD, from a visitor neither signed in nor with a
+    message waiting, whose address's query holds only the parameters ``reads`` (and ``lang``), and
+    whose rendering was a 200 that used no CSRF token, cookie or CSP nonce. Every other request gets
+    ``render()``'s answer as it is. ``render()`` may set ``response.valid_until`` (the moment time
+    alone changes the page) and ``response.storable = False`` (a page for values nobody else asks
+    for: a filter naming nothing that exists, say).
     """
+    if request.method not in ("GET", "HEAD") or _is_personal(request) or not _query_is_plain(request, reads):
+        return render()
+    key = stored_key("page", scopes=scopes, parts=[request.build_absolute_uri()])
+    now = timezone.now()
+    found = _get(key)
+    if found is None or not found.is_current(now):
+        response = render()
+        if (
+            response.status_code != 200
+            or response.streaming
+            or not getattr(response, "storable", True)
+            or _used_personal(request, response)
+        ):
+            return response
+        valid_until = getattr(response, "valid_until", None)
+        found = Stored(
+            body=response.content,
+            content_type=response["Content-Type"],
+            etag=stored_etag(key, valid_until),
+            valid_until=valid_until,
+        )
+        _put(key, found)
+    return stored_response(request, found)
+
+
+def page_cached(*scopes: str, reads: Iterable[str] = ()) -> Callable:
+    """Serve a public GET page from its stored copy, built once per version of ``scopes`` (see
+    ``page_response``; ``reads``: the query parameters the page reads)."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.method not in ("GET", "HEAD") or _is_personal(request):
-                return view(request, *args, **kwargs)
-            key = stored_key("page", scopes=scopes, parts=[request.build_absolute_uri()])
-            now = timezone.now()
-            found = _get(key)
-            if found is None or not found.is_current(now):
-                response = view(request, *args, **kwargs)
-                if response.status_code != 200 or response.streaming or _used_personal(request, response):
-                    return response
-                valid_until = getattr(response, "valid_until", None)
-                found = Stored(
-                    body=response.content,
-                    content_type=response["Content-Type"],
-                    etag=stored_etag(key, valid_until),
-                    valid_until=valid_until,
-                )
-                _put(key, found)
-            return stored_response(request, found)
+            return page_response(request, lambda: view(request, *args, **kwargs), scopes=scopes, reads=reads)
 
         return wrapper
 

@@ -14,6 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.exceptions import DomainError
+from common.pagecache import page_cached
+from common.versions import CATALOG
 from outreach import selectors
 from outreach.actions import REQUESTER_ACTIONS
 from outreach.enums import Format, RequestStatus
@@ -57,13 +59,17 @@ MSG_DETAILS_SAVED = _("Thank you: your details are saved. Our staff see them wit
 
 
 @require_GET
+@page_cached(CATALOG)
 def home(request: HttpRequest) -> HttpResponse:
     presentations = list(selectors.presentations_for_catalog()[:3])
     return render(request, "outreach/home.html", {"presentations": presentations})
 
 
 @require_GET
+@page_cached(CATALOG, reads=("audience", "format"))
 def presentation_list(request: HttpRequest) -> HttpResponse:
+    """The catalog, filtered by audience and format; a filter value that names nothing is ignored
+    (and that page is not stored: nobody else asks for it)."""
     filters = CatalogFilterForm(request.GET or None, audiences=selectors.audiences_served())
     audience = fmt = None
     if filters.is_valid():
@@ -80,7 +86,9 @@ def presentation_list(request: HttpRequest) -> HttpResponse:
         "format_label": Format(fmt).label if fmt else "",
         "format": fmt,
     }
-    return render(request, "outreach/presentation_list.html", context)
+    response = render(request, "outreach/presentation_list.html", context)
+    response.storable = not filters.is_bound or filters.is_valid()
+    return response
 
 
 def _presentation_or_404(slug: str):
@@ -91,6 +99,7 @@ def _presentation_or_404(slug: str):
 
 
 @require_GET
+@page_cached(CATALOG)
 def presentation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "outreach/presentation_detail.html", {"presentation": _presentation_or_404(slug)})
 

@@ -16,6 +16,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from common.api.errors import MSG_NOT_FOUND
+from common.pagecache import page_response
 
 WRITE_METHODS = ("POST", "PUT", "PATCH")
 
@@ -60,6 +61,34 @@ class ServiceWriteMixin(RowByIdMixin):
         return Response(self.answer(self.perform_update(serializer)))
 
 
+class StoredGetMixin:
+    """GET answered from a stored copy (``common.pagecache.page_response``), built once per version
+    of the data scopes ``stored_scopes``, with an ETag and 304 to a current If-None-Match.
+
+    Authentication, permissions and throttles run first, as for any request; what is stored is the
+    rendered body of a 200 for an address whose query holds only ``stored_reads``. A view whose
+    answer for some values is nobody else's (a filter naming nothing) says so in ``answer_is_shared``.
+    """
+
+    stored_scopes: tuple[str, ...] = ()
+    stored_reads: tuple[str, ...] = ()
+
+    def answer_is_shared(self, request) -> bool:
+        return True
+
+    def get(self, request, *args, **kwargs):
+        def render():
+            response = super(StoredGetMixin, self).get(request, *args, **kwargs)
+            response.accepted_renderer = request.accepted_renderer
+            response.accepted_media_type = request.accepted_media_type
+            response.renderer_context = self.get_renderer_context()
+            response.render()
+            response.storable = self.answer_is_shared(request)
+            return response
+
+        return page_response(request._request, render, scopes=self.stored_scopes, reads=self.stored_reads)
+
+
 def doc_excludes() -> list[type]:
     """Classes whose docstrings the OpenAPI description ignores: DRF's and the mixins above."""
-    return [*get_lib_doc_excludes(), RowByIdMixin, ServiceWriteMixin]
+    return [*get_lib_doc_excludes(), RowByIdMixin, ServiceWriteMixin, StoredGetMixin]

@@ -17,8 +17,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api.errors import error_response
+from common.api.generics import StoredGetMixin
 from common.api.schema import example
 from common.validators import honeypot_filled
+from common.versions import CATALOG
 from outreach import selectors
 from outreach.actions import REQUESTER_ACTIONS
 from outreach.api import examples as ex
@@ -94,13 +96,19 @@ def _requester_response(body: dict, summary: str) -> OpenApiResponse:
     summary="List the presentations on offer",
     examples=[example("presentation", ex.PRESENTATION)],
 )
-class PresentationListView(PublicMixin, generics.ListAPIView):
+class PresentationListView(PublicMixin, StoredGetMixin, generics.ListAPIView):
     serializer_class = s.PresentationSerializer
     filterset_class = PresentationFilter
     throttle_scope = "presentations"
+    stored_scopes = (CATALOG,)
+    stored_reads = ("audience", "format", "page", "page_size")
 
     def get_queryset(self):
         return selectors.presentations_for_catalog()
+
+    def answer_is_shared(self, request) -> bool:
+        audience = request.query_params.get("audience")
+        return not audience or selectors.audiences_served().filter(slug=audience).exists()
 
 
 @extend_schema(
@@ -108,10 +116,11 @@ class PresentationListView(PublicMixin, generics.ListAPIView):
     summary="One presentation of the catalog",
     examples=[example("presentation", ex.PRESENTATION)],
 )
-class PresentationDetailView(PublicMixin, generics.RetrieveAPIView):
+class PresentationDetailView(PublicMixin, StoredGetMixin, generics.RetrieveAPIView):
     serializer_class = s.PresentationSerializer
     lookup_field = "slug"
     throttle_scope = "presentations"
+    stored_scopes = (CATALOG,)
 
     def get_object(self):
         presentation = selectors.presentation_for_request(slug=self.kwargs["slug"])

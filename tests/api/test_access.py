@@ -1,6 +1,8 @@
 """Who may call what (anonymous, requester token, presenter, staff), CSRF on session writes,
 throttling, and the one error shape on every 4xx."""
 
+import re
+
 import pytest
 import redis
 from django.conf import settings
@@ -272,4 +274,9 @@ def test_throttle_counts_live_in_redis_when_configured(anonymous, presentation, 
         server.delete(*server.keys(f"{prefix}:*") or ["-"])
 
     assert answers == [200, 200, 429]
-    assert keys == [f"{prefix}:1:throttle_presentations.PresentationListView_127.0.0.1"]
+    throttle_key = f"{prefix}:1:throttle_presentations.PresentationListView_127.0.0.1"
+    assert throttle_key in keys
+    # The other key is the catalog's stored copy: hashed, holding no address.
+    assert [re.sub(r"[0-9a-f]{64}$", "<sha256>", key) for key in keys if key != throttle_key] == [
+        f"{prefix}:1:stored:page:<sha256>"
+    ]

@@ -75,9 +75,9 @@ class World:
             )
 
 
-# (path, params, what to add, queries: [token +] count + page + each prefetch)
+# (path, params, what to add, queries: [token or data versions +] count + page + each prefetch)
 LISTS = [
-    ("/api/v1/presentations/", {}, "presentations", 4),
+    ("/api/v1/presentations/", {}, "presentations", 5),
     ("/api/v1/staff/requests/", {}, "requests", 4),
     ("/api/v1/staff/presenters/", {}, "presenters", 5),
     ("/api/v1/staff/bookings/", RANGE, "bookings", 4),

@@ -239,8 +239,8 @@ def test_untranslated_card_marks_english_text_in_the_catalog(client):
 def test_catalog_query_count_does_not_grow_with_languages(client, translated_presentation, django_assert_num_queries):
     PresentationFactory.create_batch(3)
 
-    # the filter's audiences, the presentations, their audiences, their languages: as in English
-    with django_assert_num_queries(4):
+    # the data versions, the filter's audiences, the presentations, their audiences, their languages: as in English
+    with django_assert_num_queries(5):
         response = client.get("/presentations/", HTTP_ACCEPT_LANGUAGE="es")
     assert response.content.decode().count("<article>") == 4
 
