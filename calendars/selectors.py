@@ -14,19 +14,22 @@ the cache (calendars.views); ``feed_state`` gives, when it is built, its last ch
 moment time alone changes it. The events are loaded in a constant number of queries.
 """
 
+import calendar
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_translation_fields
 
 from common.links import live_links, live_subject_ids
 from common.models import LinkPurpose
+from common.times import local_instant
 from outreach.enums import RequestStatus
 from outreach.models import PresentationRequest, RequestWindow
 from scheduling.ical import utc
@@ -37,6 +40,10 @@ PUBLIC, PRESENTER, STAFF = "public", "presenter", "staff"
 FEED_FORMAT = "3"
 CANCELLED_KEPT = timedelta(days=30)
 PRIVATE_HISTORY = timedelta(days=90)
+# /events/ lists the public feed's events by periods of this many months: the first page from now,
+# each next page ("Later presentations") the months after; at most EVENTS_PAGES_MAX pages (ten years).
+EVENTS_PERIOD_MONTHS = 3
+EVENTS_PAGES_MAX = 40
 
 # Translators: the names of calendar feeds, as a calendar app lists them: "<organization>: presentations".
 NAME_PUBLIC = _("%(organization)s: presentations")
@@ -230,6 +237,67 @@ def feed_bookings(*, feed: Feed, now: datetime) -> QuerySet[Booking]:
         audience_name=F("request__audience__name"),
         language_name=F("request__language__name"),
         lead_name=F("lead_presenter__name"),
+    )
+
+
+@dataclass(frozen=True)
+class EventsPage:
+    """One page of /events/: its period's events, how many come after it, and when time alone changes it."""
+
+    number: int
+    bookings: list[Booking]
+    first_day: date  # the period's first day (today on the first page)
+    last_day: date
+    later: int  # events listed on the pages after this one
+    valid_until: datetime  # the next local midnight, or sooner the moment an event leaves the listing
+
+
+def _months_after(day: date, months: int) -> date:
+    """The same day of the month ``months`` later (the month's last day where it has fewer)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def public_events_page(*, number: int, now: datetime) -> EventsPage | None:
+    """Page ``number`` of /events/: the public feed's events (``feed_bookings``) that start in its
+    period of EVENTS_PERIOD_MONTHS, or None for a page past the last event.
+
+    The first page holds what is under way or to come until its period ends; page n the events
+    starting in the n-th period from today (local dates). Two queries, whatever the number of
+    events: the page's events, and one aggregate for the number after it and the moment the page
+    changes by itself: the next local midnight (the periods move on), or sooner when an event ends
+    or a cancellation grows older than CANCELLED_KEPT.
+    """
+    if not 1 <= number <= EVENTS_PAGES_MAX:
+        return None
+    feed = Feed(kind=PUBLIC)
+    today = timezone.localdate(now)
+    first_day = _months_after(today, EVENTS_PERIOD_MONTHS * (number - 1))
+    next_first_day = _months_after(today, EVENTS_PERIOD_MONTHS * number)
+    ends = local_instant(next_first_day, time.min)
+    summary = (
+        _scope(feed)
+        .filter(_holds(feed, now))
+        .aggregate(
+            later=Count("pk", filter=Q(start__gte=ends)), first_end=Min("end"), first_cancelled=Min("cancelled_at")
+        )
+    )
+    period = Q(start__lt=ends)
+    if number > 1:
+        period &= Q(start__gte=local_instant(first_day, time.min))
+    bookings = list(feed_bookings(feed=feed, now=now).filter(period))
+    if number > 1 and not bookings and not summary["later"]:
+        return None
+    moments = [local_instant(today + timedelta(days=1), time.min), summary["first_end"]]
+    moments.append(summary["first_cancelled"] and summary["first_cancelled"] + CANCELLED_KEPT)
+    return EventsPage(
+        number=number,
+        bookings=bookings,
+        first_day=first_day,
+        last_day=next_first_day - timedelta(days=1),
+        later=summary["later"],
+        valid_until=min(utc(moment) for moment in moments if moment is not None),
     )
 
 

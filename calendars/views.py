@@ -27,11 +27,11 @@ from calendars.selectors import (
     STAFF,
     Feed,
     booking_for_download,
-    feed_bookings,
     feed_last_modified,
     feed_state,
     presenter_by_feed_token,
     presenters_for_feed_tokens,
+    public_events_page,
     staff_feed_link_exists,
     staff_feed_token_is_live,
 )
@@ -43,6 +43,7 @@ from calendars.services import (
 from common.access import staff_required
 from common.pagecache import (
     Stored,
+    page_cached,
     stored_etag,
     stored_key,
     stored_not_modified,
@@ -64,6 +65,7 @@ MSG_STAFF_TOKEN_NEW = _(
     "The previous one no longer works."
 )
 MSG_NO_STAFF_TOKEN = _("You had no staff feed link to revoke.")
+MSG_NO_EVENTS_PAGE = _("There is no such page of upcoming presentations.")
 
 
 def _feed_key(feed: Feed) -> str:
@@ -132,15 +134,30 @@ def staff_feed(request: HttpRequest, token: str) -> HttpResponse:
     return _feed_response(request, Feed(kind=STAFF, tentative=request.GET.get("tentative") == "1"), private=True)
 
 
+def _events_page_number(request: HttpRequest) -> int | None:
+    given = request.GET.get("page", "1")
+    return int(given) if given.isascii() and given.isdigit() and len(given) <= 3 else None
+
+
 @require_safe
+@page_cached(CATALOG, SCHEDULE, reads=("page",))
 def events(request: HttpRequest) -> HttpResponse:
-    """Upcoming presentations listed with their requesters' consent (the public feed as a page)."""
+    """Presentations listed with their requesters' consent (the public feed as a page), the next
+    EVENTS_PERIOD_MONTHS months a page (``?page=``); stored until the data or the day changes."""
+    number = _events_page_number(request)
+    page = public_events_page(number=number, now=timezone.now()) if number is not None else None
+    if page is None:
+        raise Http404(MSG_NO_EVENTS_PAGE)
     feed = Feed(kind=PUBLIC)
-    rows = [
-        {"booking": booking, "place": public_place(booking)} for booking in feed_bookings(feed=feed, now=timezone.now())
-    ]
-    links = feed_subscribe_links(https_url=settings.SITE_URL + reverse("calendars:public"), name=feed.name)
-    return render(request, "calendars/events.html", {"rows": rows, "links": links, "feed_name": feed.name})
+    context = {
+        "page": page,
+        "rows": [{"booking": booking, "place": public_place(booking)} for booking in page.bookings],
+        "links": feed_subscribe_links(https_url=settings.SITE_URL + reverse("calendars:public"), name=feed.name),
+        "feed_name": feed.name,
+    }
+    response = render(request, "calendars/events.html", context)
+    response.valid_until = page.valid_until
+    return response
 
 
 @never_cache

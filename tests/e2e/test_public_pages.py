@@ -40,6 +40,7 @@ def test_public_pages_have_no_axe_violations(page, catalog):
         ("/", "home"),
         ("/presentations/", "catalog"),
         (f"/presentations/{catalog.slug}/", "presentation"),
+        ("/events/", "events"),
     ]:
         page.goto(page.base + path)
         check_page(page, name)
