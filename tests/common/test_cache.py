@@ -124,3 +124,31 @@ def test_reachable_cache_counts_as_usual(settings, redis_url):
     assert cache.incr("count") == 2
     assert cache.get("count") == 2
     cache.delete("count")
+
+
+def test_public_pages_answer_when_the_cache_is_unreachable(refused, client, presentation, caplog):
+    with caplog.at_level(logging.WARNING):
+        answers = [
+            client.get(url)
+            for url in (
+                "/",
+                "/presentations/",
+                f"/presentations/{presentation.slug}/",
+                "/events/",
+                "/calendar/public.ics",
+            )
+        ]
+
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 200, 200]
+    assert presentation.title in answers[1].content.decode()
+    assert cache_warnings(caplog) == [
+        "WARNING Cache unreachable (ConnectionError on get): treated as a miss; Redis is tried again in 5 s."
+    ]
+
+
+def test_hung_cache_does_not_hold_the_public_pages(hung, client, presentation):
+    started = time.monotonic()
+    answers = [client.get(url).status_code for url in ("/", "/presentations/", "/events/", "/presentations/")]
+
+    assert answers == [200, 200, 200, 200]
+    assert time.monotonic() - started < 1.5
