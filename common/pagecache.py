@@ -162,6 +162,9 @@ def page_response(
         return render()
     key = stored_key("page", scopes=scopes, parts=[request.build_absolute_uri()])
     now = timezone.now()
+    not_modified = stored_not_modified(request, key, now=now)
+    if not_modified is not None:
+        return not_modified
     found = _get(key)
     if found is None or not found.is_current(now):
         response = render()
