@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -34,7 +35,7 @@ from outreach.models import (
     RequestWindow,
 )
 from scheduling.services.audit import audit_record
-from scheduling.services.notify import request_submitted_notify, status_link_notify
+from scheduling.services.notify import request_details_changed_notify, request_submitted_notify, status_link_notify
 
 # Translators: %(date)s is the earliest date a presentation can be requested for, as in "March 15, 2027".
 MSG_WINDOW_TOO_SOON = _("Choose a date on or after %(date)s: we need at least %(days)d days to prepare.")
@@ -264,25 +265,33 @@ def details_locked_message(*, status: str) -> str:
     return f"{MSG_DETAILS_CONFIRMED} {reach}".strip()
 
 
-def request_details_may_change(request: PresentationRequest) -> bool:
-    """Whether the requester may still add or change the optional details (until the talk is confirmed)."""
+def request_details_may_change(request: PresentationRequest, *, by: AbstractBaseUser | None = None) -> bool:
+    """Whether the optional details may still change: by the requester (``by`` None) until the talk
+    is confirmed; by a staff user while the request is open (waiting or scheduled), never once closed
+    (declined, withdrawn, expired, cancelled, completed). A ``by`` who is not staff may not."""
+    if by is not None:
+        return by.is_staff and request.status in OPEN_STATUSES
     return request.status == RequestStatus.SUBMITTED
 
 
 @transaction.atomic
-def request_details_update(*, request: PresentationRequest, data: dict) -> PresentationRequest:
+def request_details_update(
+    *, request: PresentationRequest, data: dict, by: AbstractBaseUser | None = None
+) -> PresentationRequest:
     """Change the optional details (``DETAILS_FIELDS``; the keys ``data`` gives, the rest as they are).
 
-    Only while the request waits for a decision: once the talk is confirmed (or the request is
-    closed) it raises DetailsLocked, and the requester asks the program instead. Raises
-    ValidationError, keyed by field, for a broken rule; nothing is saved then. Staff see the
-    change in the audit trail (which answers changed) and the new values on the request's page.
+    ``by`` None is the requester: only while the request waits for a decision; once the talk is
+    confirmed (or the request is closed) it raises DetailsLocked, and the requester asks the program
+    instead. ``by`` a staff user: also after confirmation (a new registration link for /events/), never
+    once the request is closed. Raises ValidationError, keyed by field, for a broken rule; nothing is
+    saved then. The audit trail records who changed which answers (names, not values); a change by the
+    requester also tells the staff inbox which answers changed. Saving the same answers records nothing.
     """
     unknown = set(data) - set(DETAILS_FIELDS)
     if unknown:
-        raise ValueError(f"Not a detail the requester may change: {', '.join(sorted(unknown))}")
+        raise ValueError(f"Not one of the optional details: {', '.join(sorted(unknown))}")
     locked = PresentationRequest.objects.select_for_update().get(pk=request.pk)
-    if not request_details_may_change(locked):
+    if not request_details_may_change(locked, by=by):
         raise DetailsLocked(details_locked_message(status=locked.status))
     values = {name: getattr(locked, name) for name in DETAILS_FIELDS} | data
     errors = details_errors(fields=values, fmt=locked.format)
@@ -297,13 +306,17 @@ def request_details_update(*, request: PresentationRequest, data: dict) -> Prese
     locked.clean_fields(exclude=[f.name for f in locked._meta.fields if f.name not in changed])
     locked.save(update_fields=[*changed, "updated_at"])
     with translation.override("en"):
-        names = ", ".join(str(locked._meta.get_field(name).verbose_name) for name in changed)
-    audit_record(
+        names = [str(locked._meta.get_field(name).verbose_name) for name in changed]
+    who = "the requester" if by is None else f"staff ({by.get_username()})"
+    entry = audit_record(
         request=locked,
-        actor="requester",
+        actor="requester" if by is None else "staff",
+        by=by,
         action="details_update",
         from_status=locked.status,
-        note=f"Changed by the requester: {names}.",
+        note=f"Changed by {who}: {', '.join(names)}.",
     )
+    if by is None:
+        request_details_changed_notify(request=locked, fields=names, sequence=entry.pk)
     locked.status_token = request.status_token
     return locked

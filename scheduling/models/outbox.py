@@ -62,6 +62,7 @@ class NotificationKind(models.TextChoices):
     EVALUATION_REMINDER = "evaluation_reminder", _("Evaluation reminder (requester)")
     STATUS_LINK = "status_link", _("Status link, asked for again (requester)")
     STATUS_LINK_RENEWED = "status_link_renewed", _("New status link (requester)")
+    STAFF_DETAILS_CHANGED = "staff_details_changed", _("Details changed by the requester (staff)")
 
 
 class NotificationStatus(models.TextChoices):

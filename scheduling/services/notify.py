@@ -77,6 +77,8 @@ SUBJECTS = {
     Kind.STATUS_LINK: _("Your status link for request %(reference)s"),
     Kind.EVALUATION_REMINDER: _("Two minutes for us? How %(title)s went"),
     Kind.STATUS_LINK_RENEWED: _("Your new link to presentation request %(reference)s"),
+    # Only ever to the staff inbox, whose mail stays English: not a string for the catalogs.
+    Kind.STAFF_DETAILS_CHANGED: "%(reference)s: the requester changed details (%(organization)s)",
 }
 
 
@@ -339,6 +341,18 @@ def request_submitted_notify(*, request: PresentationRequest) -> None:
     """Acknowledge a new request to its contact and tell the staff inbox about it."""
     _to_requester(request, Kind.REQUEST_RECEIVED)
     _to_staff(request, Kind.STAFF_NEW_REQUEST)
+
+
+def request_details_changed_notify(*, request: PresentationRequest, fields: list[str], sequence: int) -> None:
+    """Tell the staff inbox which optional details the requester changed (``fields``: their names,
+    never the values; ``sequence``: the audit entry). It links to the staff page, which shows them."""
+    notification_queue(
+        request=request,
+        kind=Kind.STAFF_DETAILS_CHANGED,
+        recipient=settings.STAFF_NOTIFICATION_EMAIL,
+        sequence=sequence,
+        context={"fields": fields},
+    )
 
 
 def status_link_notify(*, request: PresentationRequest) -> None:
