@@ -15,6 +15,7 @@ staff_urls = (
         path("requests/<int:pk>/reschedule/", staff.booking_reschedule, name="booking_reschedule"),
         path("requests/<int:pk>/cancel/", staff.booking_cancel, name="booking_cancel"),
         path("requests/<int:pk>/complete/", staff.booking_complete, name="booking_complete"),
+        path("requests/<int:pk>/details/", staff.request_details_edit, name="request_details"),
         path("requests/<int:pk>/renew-status-link/", staff.status_link_renew_view, name="status_link_renew"),
         path("requests/<int:pk>/erase/", staff.request_erase_view, name="request_erase"),
         path(

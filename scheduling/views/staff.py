@@ -25,6 +25,7 @@ from common.access import staff_required
 from common.exceptions import DomainError
 from outreach.enums import CLOSED_STATUSES, RequestStatus
 from outreach.models import PresentationRequest
+from outreach.services import request_details_may_change, request_details_update
 from scheduling import selectors
 from scheduling.forms.actions import (
     ApproveForm,
@@ -35,6 +36,7 @@ from scheduling.forms.actions import (
     ProposeForm,
     RescheduleForm,
 )
+from scheduling.forms.details import StaffDetailsForm
 from scheduling.forms.filters import QueueFilterForm, parse_calendar_bound
 from scheduling.models import Answer, Booking, ProposalState
 from scheduling.services import notify, retention, review
@@ -48,6 +50,7 @@ MSG_RESCHEDULED = _("The booking was changed; the requester and presenters get t
 MSG_CANCELLED = _("The presentation was cancelled; the requester and presenters are told.")
 MSG_COMPLETED = _("The presentation is marked completed.")
 MSG_RESENT = _("The notification is queued to be sent again.")
+MSG_DETAILS_SAVED = _("The details are saved.")
 MSG_STATUS_LINK_RENEWED = _("The requester's old status links no longer work; a new one is on its way to them.")
 MSG_ERASED = _("The requester's personal details are erased; what the reports count is kept.")
 MSG_CALENDAR_RANGE = _("Give start and end as ISO 8601 dates, with end after start and at most 100 days apart.")
@@ -155,6 +158,8 @@ def _detail(
         }
         if booking.end <= timezone.now():
             forms["complete"] = CompleteForm(request_obj=found, booking=booking)
+    if request_details_may_change(found, by=request.user):
+        forms["details"] = StaffDetailsForm(request_obj=found, booking=booking)
     if form is not None and form.prefix in forms:
         forms[form.prefix] = form
     proposals = list(found.proposals.all())
@@ -217,6 +222,7 @@ request_decline = _action(DeclineForm, review.request_decline, MSG_DECLINED)
 booking_reschedule = _action(RescheduleForm, review.booking_reschedule, MSG_RESCHEDULED)
 booking_cancel = _action(CancelForm, review.booking_cancel, MSG_CANCELLED)
 booking_complete = _action(CompleteForm, review.booking_complete, MSG_COMPLETED)
+request_details_edit = _action(StaffDetailsForm, request_details_update, MSG_DETAILS_SAVED)
 
 
 @require_POST
