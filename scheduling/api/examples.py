@@ -97,6 +97,9 @@ REQUEST_DETAIL = {
     "staff_url": "https://outreach.example.org/staff/requests/12/",
 }
 
+# Staff change the registration link of a confirmed talk (PATCH on the request).
+DETAILS_CHANGE = {"registration_url": "https://roosevelt.example.edu/events/trafficking-awareness-march"}
+
 APPROVE = {"window": 1, "lead_presenter": 4, "co_presenters": [9], "location": "4029 28th Ave S, room 112"}
 APPROVE_OTHER_TIME = {
     "start": "2031-03-12T13:00:00-05:00",

@@ -12,6 +12,8 @@ from rest_framework.views import APIView
 
 from common.api.errors import error_response
 from common.api.schema import example
+from outreach.api.serializers import RequestDetailsSerializer
+from outreach.services import MSG_DETAILS_CLOSED, request_details_update
 from scheduling import selectors
 from scheduling.api import examples as ex
 from scheduling.api.filters import StaffRequestFilter
@@ -62,7 +64,9 @@ DETAIL_RESPONSE = OpenApiResponse(
 
 
 class RequestDetailView(APIView):
-    throttle_scope = "staff_requests"
+    @property
+    def throttle_scope(self) -> str:
+        return "staff_requests" if self.request.method == "GET" else "staff_actions"
 
     @extend_schema(
         tags=["staff: requests"],
@@ -70,6 +74,35 @@ class RequestDetailView(APIView):
         responses={200: DETAIL_RESPONSE},
     )
     def get(self, request: Request, pk: int) -> Response:
+        return _detail(pk)
+
+    @extend_schema(
+        tags=["staff: requests"],
+        summary="Change the requester's optional details (also after confirmation)",
+        description=(
+            "The fields and rules of the requester's own PATCH /api/v1/requests/{token}/ (accessibility needs, "
+            "equipment, the public listing and its venue, how the public attends, notes, how they heard of the "
+            "program), while the request waits for a decision or is scheduled: a new registration link shows on "
+            "/events/ at once. Only the fields sent change; the audit trail records who changed which. A closed "
+            "request answers 409."
+        ),
+        request=RequestDetailsSerializer,
+        responses={
+            200: OpenApiResponse(
+                s.StaffRequestDetailSerializer,
+                examples=[example("request", {**ex.REQUEST_DETAIL, **ex.DETAILS_CHANGE})],
+                description="The request with its new details.",
+            ),
+            409: error_response(
+                409, "The request is closed: its details can no longer change.", ("details_locked", MSG_DETAILS_CLOSED)
+            ),
+        },
+        examples=[example("new registration link", ex.DETAILS_CHANGE, request=True)],
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        serializer = RequestDetailsSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        request_details_update(request=_request_or_404(pk), data=serializer.validated_data, by=request.user)
         return _detail(pk)
 
 
