@@ -49,6 +49,7 @@ RANGE = f"start={days_ahead(1).isoformat().replace('+', '%2B')}&end={days_ahead(
 STAFF_ENDPOINTS = [
     ("get", "/api/v1/staff/requests/", None, 200),
     ("get", "/api/v1/staff/requests/{request}/", None, 200),
+    ("patch", "/api/v1/staff/requests/{request}/", {"notes": "Side door."}, 200),
     ("post", "/api/v1/staff/requests/{request}/approve/", {}, 400),
     ("post", "/api/v1/staff/requests/{request}/propose/", {}, 400),
     ("post", "/api/v1/staff/requests/{request}/decline/", {}, 400),

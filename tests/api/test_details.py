@@ -1,11 +1,13 @@
-"""PATCH /api/v1/requests/<token>/: the requester's optional details, until the talk is confirmed."""
+"""PATCH /api/v1/requests/<token>/: the requester's optional details, until the talk is confirmed;
+PATCH /api/v1/staff/requests/<id>/: the same details changed by staff, also after confirmation."""
 
 from datetime import timedelta
 
 import pytest
 
 from outreach.api.examples import DETAILS_CHANGE
-from outreach.services import MSG_DETAILS_CONFIRMED, MSG_REGISTRATION_URL, MSG_VENUE_REQUIRED
+from outreach.services import MSG_DETAILS_CLOSED, MSG_DETAILS_CONFIRMED, MSG_REGISTRATION_URL, MSG_VENUE_REQUIRED
+from scheduling.api.examples import DETAILS_CHANGE as STAFF_CHANGE
 from scheduling.models import AuditEntry
 from scheduling.services import review
 from tests.factories import days_ahead
@@ -76,3 +78,43 @@ def test_patch_with_an_unknown_token_answers_404(anonymous, db):
     answer = anonymous.patch("/api/v1/requests/not-a-real-token/", {"notes": "x"}, format="json")
 
     assert answer.status_code == 404
+
+
+def schedule(request, presenter, staff_user) -> None:
+    start = days_ahead(30, 10)
+    plan = review.Plan(start, start + timedelta(hours=1), presenter, [], "in_person", "Room 4")
+    review.request_approve(request=request, by=staff_user, plan=plan)
+
+
+def test_staff_patch_changes_the_link_of_a_confirmed_talk(staff, anonymous, submitted, presenter, staff_user):
+    schedule(submitted, presenter, staff_user)
+
+    answer = staff.patch(f"/api/v1/staff/requests/{submitted.pk}/", STAFF_CHANGE, format="json")
+
+    submitted.refresh_from_db()
+    assert answer.status_code == 200
+    assert (answer.json()["status"], answer.json()["registration_url"]) == (
+        "scheduled",
+        STAFF_CHANGE["registration_url"],
+    )
+    assert answer.json()["audit_trail"][-1]["note"] == "Changed by staff (jordan): registration link."
+    assert submitted.registration_url == STAFF_CHANGE["registration_url"]
+    assert anonymous.patch(url(submitted), STAFF_CHANGE, format="json").status_code == 409
+
+
+def test_staff_patch_with_a_bad_link_answers_400_next_to_the_field(staff, submitted):
+    answer = staff.patch(f"/api/v1/staff/requests/{submitted.pk}/", {"registration_url": "not a link"}, format="json")
+
+    assert answer.status_code == 400
+    assert answer.json()["fields"] == {"registration_url": [str(MSG_REGISTRATION_URL)]}
+
+
+def test_staff_patch_on_a_closed_request_answers_409(staff, submitted):
+    review.request_withdraw(request=submitted, note="")
+
+    answer = staff.patch(f"/api/v1/staff/requests/{submitted.pk}/", {"notes": "Too late"}, format="json")
+
+    submitted.refresh_from_db()
+    assert answer.status_code == 409
+    assert answer.json() == {"code": "details_locked", "message": str(MSG_DETAILS_CLOSED), "fields": {}}
+    assert submitted.notes == ""
