@@ -228,3 +228,30 @@ class RequestWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
+
+
+class SubmissionKey(models.Model):
+    """A submission that must make one request however often it is sent (outreach.submissions).
+
+    The web form carries a random key from its first page to its "Send request" step; an API client
+    may send one in the ``Idempotency-Key`` header. The first submission with a key makes the request
+    and stores this row; a repeat finds it and answers with that request. Only the key's SHA-256
+    is kept (a key can obtain a new status link, so it is a credential while it lasts), with a
+    hash of the body it came with, so that the same key with other answers can be refused.
+    The unique key hash lets only one of two simultaneous submissions commit.
+    """
+
+    key_hash = models.CharField(max_length=64, editable=False)
+    request = models.ForeignKey(
+        PresentationRequest, on_delete=models.CASCADE, related_name="submission_keys", editable=False
+    )
+    body_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "submission key"
+        verbose_name_plural = "submission keys"
+        constraints = [models.UniqueConstraint(fields=["key_hash"], name="submission_key_unique")]
+
+    def __str__(self) -> str:
+        return f"Submission key for request {self.request_id}"

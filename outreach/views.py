@@ -36,6 +36,15 @@ from outreach.services import (
     request_links_send,
     request_submit,
 )
+from outreach.submissions import (
+    SubmissionKeyReused,
+    SubmissionSource,
+    request_submit_once,
+    submission_body_hash,
+    submission_key_is_well_formed,
+    submission_key_new,
+    submission_repeat,
+)
 from outreach.throttling import (
     MSG_LOOKUP_RATE_LIMITED,
     MSG_RATE_LIMITED,
@@ -53,6 +62,11 @@ MSG_PROPOSAL_DECLINED = _("Thank you. Our staff will look for other times and ge
 MSG_LINKS_SENT = _(
     "If requests that are still open were made with that address, we have just sent each one's status link "
     "to it. Check your inbox, and your spam folder, in a few minutes."
+)
+MSG_SENT_WITH_OTHER_ANSWERS = _(
+    "A request was already sent from this form with different answers, so these were not sent. "
+    "The email we sent you has the request that was sent and its status link. "
+    "To send another request, start again from the presentation's page."
 )
 MSG_CANCELLED = _("Your presentation has been cancelled. We have sent you a confirmation by email.")
 MSG_DETAILS_SAVED = _("Thank you: your details are saved. Our staff see them with your request.")
@@ -116,17 +130,41 @@ def request_create(request: HttpRequest, slug: str) -> HttpResponse:
 
     The summary carries the answers in hidden inputs; every step validates all of them again, so
     the final one trusts nothing the browser sends back. "change" shows the form with the answers.
+
+    A one-time submission key, made when the form is first shown and carried in a hidden input
+    through the summary and "change", makes the "confirm" step count once: sent again with the
+    same answers (a double click, or Back and send again, which posts the summary once more with
+    its key), it answers with the first request's "received" page and sends nothing new. The key
+    is made with the form rather than with the summary because going Back to the summary posts
+    the form again: a summary that made its own key would hand out a new one then. The repeat's
+    page shows a new status link (the first exists only in the first answer and the email, see
+    common.links): the requester expects the page they would have seen, with a link that works,
+    not a page that looks like a different outcome; the first link keeps working. The same key
+    with other answers (sent, then Back, "change" and send) is refused with a message that says
+    where the first request is. A post without a well-formed key (no page of ours sends one)
+    is submitted as it is.
     """
     presentation = _presentation_or_404(slug)
     if request.method == "GET":
         form = RequestForm(presentation=presentation)
-        return render(request, "outreach/request_form.html", {"presentation": presentation, "form": form})
+        context = {"presentation": presentation, "form": form, "submission_key": submission_key_new()}
+        return render(request, "outreach/request_form.html", context)
 
+    posted_key = request.POST.get("submission_key", "")
+    key = posted_key if submission_key_is_well_formed(posted_key) else None
     form = RequestForm(request.POST, presentation=presentation)
-    context = {"presentation": presentation, "form": form}
+    context = {"presentation": presentation, "form": form, "submission_key": key or submission_key_new()}
     step = request.POST.get("step", STEP_REVIEW)
     if form.is_spam:
         return render(request, "outreach/request_blocked.html", {"message": MSG_SPAM}, status=400)
+    body_hash = submission_body_hash(form.posted_answers())
+    if step == STEP_CONFIRM and key is not None:
+        try:
+            repeat = submission_repeat(key=key, source=SubmissionSource.FORM, body_hash=body_hash)
+        except SubmissionKeyReused:
+            return _sent_with_other_answers(request)
+        if repeat is not None:
+            return redirect("outreach:request_received", token=repeat.request.status_token)
     if not form.is_valid():
         return render(request, "outreach/request_form.html", context, status=400)
     if step == STEP_CHANGE:
@@ -135,17 +173,30 @@ def request_create(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "outreach/request_review.html", context)
     if submission_rate_limited(request):
         return render(request, "outreach/request_review.html", {**context, "blocked": MSG_RATE_LIMITED}, status=429)
+    fields = {
+        "presentation": presentation,
+        "windows": form.cleaned_data["windows"],
+        "requester_language": request.LANGUAGE_CODE,
+        **form.request_fields(),
+    }
     try:
-        submitted = request_submit(
-            presentation=presentation,
-            windows=form.cleaned_data["windows"],
-            requester_language=request.LANGUAGE_CODE,
-            **form.request_fields(),
-        )
+        if key is None:
+            submitted = request_submit(**fields)
+        else:
+            submitted = request_submit_once(
+                key=key, source=SubmissionSource.FORM, body_hash=body_hash, **fields
+            ).request
     except ValidationError as exc:
         form.add_service_errors(exc)
         return render(request, "outreach/request_form.html", context, status=400)
+    except SubmissionKeyReused:
+        return _sent_with_other_answers(request)
     return redirect("outreach:request_received", token=submitted.status_token)
+
+
+def _sent_with_other_answers(request: HttpRequest) -> HttpResponse:
+    context = {"message": MSG_SENT_WITH_OTHER_ANSWERS}
+    return render(request, "outreach/request_blocked.html", context, status=409)
 
 
 @never_cache

@@ -284,6 +284,13 @@ PROGRAM_CONTACT_HOURS = env("PROGRAM_CONTACT_HOURS", default="")
 REQUEST_WINDOW_MAX_HOURS = env.int("REQUEST_WINDOW_MAX_HOURS", default=8)
 # django-ratelimit rate for request submissions per client address, web form and API together ("5/h", "20/d", ...).
 REQUEST_RATE_LIMIT = env("REQUEST_RATE_LIMIT", default="5/h")
+# A submission key (the web form's own, or an API client's Idempotency-Key) answers repeats of its
+# submission with the first request for this many hours; the hourly task then deletes it.
+SUBMISSION_KEY_HOURS = env.int("SUBMISSION_KEY_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["submission-keys-prune"] = {
+    "task": "outreach.prune_submission_keys",
+    "schedule": crontab(minute="41"),
+}
 # "Find my request": lookups per client address, and emails sent to one address, in a period.
 REQUEST_LOOKUP_RATE_LIMIT = env("REQUEST_LOOKUP_RATE_LIMIT", default="10/h")
 REQUEST_LOOKUP_EMAIL_RATE_LIMIT = env("REQUEST_LOOKUP_EMAIL_RATE_LIMIT", default="3/h")

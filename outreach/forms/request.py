@@ -332,6 +332,11 @@ class RequestForm(RequestDetailsFields):
             return str(OPEN_TO_ALL)
         return str(NOT_GIVEN)
 
+    def posted_answers(self) -> dict[str, list[str]]:
+        """The answers as they were posted, by field: what a submission key's body hash is made of,
+        so that a repeat of the "Send request" step compares equal and changed answers do not."""
+        return {name: self.data.getlist(name) for name in sorted(self.fields) if name != "website"}
+
     def request_fields(self) -> dict:
         """The cleaned values that become the request's own fields."""
         excluded = {"website", "windows"} | {name for name in self.cleaned_data if name.startswith("window_")}

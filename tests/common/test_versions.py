@@ -17,6 +17,7 @@ NOT_SHOWN = {
     "scheduling.BusyInterval",
     "scheduling.WeeklyHours",  # a presenter's own page and the staff's request page only
     "scheduling.AssignmentAnswer",  # the same, and the staff queue
+    "outreach.SubmissionKey",  # a hash that answers a repeated submission; shown nowhere
 }
 
 
