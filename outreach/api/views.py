@@ -29,6 +29,17 @@ from outreach.api.filters import PresentationFilter
 from outreach.models import PresentationRequest
 from outreach.selectors import MSG_LINK_REVOKED, MSG_REQUEST_ERASED, MSG_UNKNOWN_LINK
 from outreach.services import MSG_DETAILS_CONFIRMED, request_details_update, request_submit
+from outreach.submissions import (
+    MSG_SUBMISSION_KEY_INVALID,
+    MSG_SUBMISSION_KEY_REUSED,
+    SUBMISSION_KEY_PATTERN,
+    SubmissionSource,
+    Submitted,
+    request_submit_once,
+    submission_body_hash,
+    submission_key_is_well_formed,
+    submission_repeat,
+)
 from outreach.throttling import MSG_RATE_LIMITED, MSG_SPAM, submission_rate_limited
 from scheduling.selectors import open_proposal_for, request_for_requester
 from scheduling.services import review
@@ -132,6 +143,30 @@ class PresentationDetailView(PublicMixin, StoredGetMixin, generics.RetrieveAPIVi
 # --- A new request -------------------------------------------------------------------------
 
 
+class IdempotencyKeyInvalid(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = MSG_SUBMISSION_KEY_INVALID
+    default_code = "idempotency_key_invalid"
+
+
+IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    IDEMPOTENCY_KEY_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    pattern=SUBMISSION_KEY_PATTERN,
+    description=(
+        "Optional. A key of your own for this submission (1 to 255 visible ASCII characters; a random "
+        "UUID is a good choice), so that sending it again after a timeout or a lost answer cannot make "
+        "a second request. For 24 hours (the SUBMISSION_KEY_HOURS setting), the same key with the same "
+        "body gets the first answer again: 201, the same reference, a new status link (the first keeps "
+        "working), the header Idempotent-Replayed: true, and no new email. The same key with another "
+        "body answers 409; a malformed key 400."
+    ),
+)
+
+
 @method_decorator(never_cache, name="dispatch")
 class RequestCreateView(PublicMixin, APIView):
     # One limit for the web form and the API: REQUEST_RATE_LIMIT, counted per client by
@@ -143,16 +178,24 @@ class RequestCreateView(PublicMixin, APIView):
         summary="Submit a request for a presentation",
         description=(
             "The same rules as the web form, and the same per-client limit on submissions. The answer "
-            "carries the reference and the private status link; the requester receives both by email."
+            "carries the reference and the private status link; the requester receives both by email. "
+            "Send an Idempotency-Key header to make retrying safe."
         ),
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=s.RequestCreateSerializer,
         responses={
             201: s.RequestCreatedSerializer,
             400: error_response(
                 400,
-                "Invalid values, or a submission that filled the hidden website field.",
+                "Invalid values, a submission that filled the hidden website field, or a malformed Idempotency-Key.",
                 ("validation_error", "Some values are not valid; see fields."),
                 ("spam", MSG_SPAM),
+                ("idempotency_key_invalid", MSG_SUBMISSION_KEY_INVALID),
+            ),
+            409: error_response(
+                409,
+                "The Idempotency-Key was already used with another body.",
+                ("idempotency_key_reused", MSG_SUBMISSION_KEY_REUSED),
             ),
             429: error_response(429, "Too many submissions from this client.", ("throttled", MSG_RATE_LIMITED)),
         },
@@ -164,12 +207,44 @@ class RequestCreateView(PublicMixin, APIView):
     def post(self, request: Request) -> Response:
         if _is_spam(request.data):
             raise SpamSuspected()
+        key = _idempotency_key(request)
+        body_hash = submission_body_hash(_body(request.data)) if key is not None else ""
+        if key is not None:
+            repeat = submission_repeat(key=key, source=SubmissionSource.API, body_hash=body_hash)
+            if repeat is not None:
+                return _created(repeat)
         serializer = s.RequestCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if submission_rate_limited(request):
             raise exceptions.Throttled(detail=MSG_RATE_LIMITED)
-        submitted = request_submit(**serializer.validated_data)
-        return Response(s.RequestCreatedSerializer(submitted).data, status=status.HTTP_201_CREATED)
+        if key is None:
+            return _created(Submitted(request=request_submit(**serializer.validated_data), repeated=False))
+        submitted = request_submit_once(
+            key=key, source=SubmissionSource.API, body_hash=body_hash, **serializer.validated_data
+        )
+        return _created(submitted)
+
+
+def _idempotency_key(request: Request) -> str | None:
+    """The Idempotency-Key header's value; None without one. Raises IdempotencyKeyInvalid (400)."""
+    key = request.headers.get(IDEMPOTENCY_KEY_HEADER)
+    if key is None:
+        return None
+    if not submission_key_is_well_formed(key):
+        raise IdempotencyKeyInvalid()
+    return key
+
+
+def _body(data):
+    """The parsed body in plain containers (a form-encoded body's every value), for its hash."""
+    return dict(data.lists()) if hasattr(data, "lists") else data
+
+
+def _created(submitted: Submitted) -> Response:
+    response = Response(s.RequestCreatedSerializer(submitted.request).data, status=status.HTTP_201_CREATED)
+    if submitted.repeated:
+        response["Idempotent-Replayed"] = "true"
+    return response
 
 
 def _is_spam(data) -> bool:
