@@ -18,7 +18,7 @@ from icalendar import Calendar, Event, vDuration
 
 from calendars.selectors import PUBLIC, STAFF, Feed, co_presenter_names, feed_bookings, pending_windows
 from outreach.enums import Format
-from outreach.models import Presentation, RequestWindow
+from outreach.models import ERASED_LABEL, Presentation, RequestWindow
 from scheduling.ical import booking_location, calendar_new, event_new, utc, vevent
 from scheduling.models import Booking
 from scheduling.models.bookings import calendar_uid
@@ -148,19 +148,26 @@ def _public_event(booking: Booking, texts: _Texts) -> Event:
     )
 
 
+def _private_location(booking: Booking) -> str:
+    """Where a private feed says a booking takes place; ERASED_LABEL for an erased in-person one."""
+    return booking_location(booking) or (ERASED_LABEL if booking.request.erased_at is not None else "")
+
+
 def _logistics(booking: Booking, texts: _Texts, *, co_presenters: list[str], staff: bool) -> str:
+    """The event's details in a private feed. An erased request's organization, contact and place
+    read ERASED_LABEL: the event stays (presenters and staff keep their history), its requester does not."""
     request = booking.request
     contact = [request.contact_name, request.contact_role, request.contact_email, request.contact_phone]
     audience = f"{booking.audience_name}, about {request.audience_size} people"
     lines = [
         f"Reference: {request.reference}",
         f"Presentation: {request.presentation.title}",
-        f"Organization: {request.organization_name}",
-        f"Contact: {', '.join(part for part in contact if part)}",
+        f"Organization: {request.organization_label}",
+        f"Contact: {ERASED_LABEL if request.erased_at else ', '.join(part for part in contact if part)}",
         f"Audience: {audience}" + (f" ({request.age_range})" if request.age_range else ""),
         f"Language: {booking.language_name}",
         f"Format: {texts.formats[booking.format]}",
-        f"Where: {booking_location(booking)}",
+        f"Where: {_private_location(booking)}",
         f"Presenters: {', '.join([booking.lead_name, *co_presenters])}",
     ]
     if request.accessibility_needs:
@@ -180,8 +187,8 @@ def _private_event(booking: Booking, texts: _Texts, *, co_presenters: list[str],
     request = booking.request
     return _booking_event(
         booking,
-        summary=texts.summary(booking, f"{request.presentation.title} – {request.organization_name}"),
-        location=booking_location(booking),
+        summary=texts.summary(booking, f"{request.presentation.title} – {request.organization_label}"),
+        location=_private_location(booking),
         description=_logistics(booking, texts, co_presenters=co_presenters, staff=staff),
         url=texts.staff_page.format(pk=request.pk) if staff else texts.presenter_page.format(pk=booking.pk),
     )

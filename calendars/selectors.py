@@ -4,6 +4,8 @@
   (a booking without that consent is left out altogether, not shown anonymously);
 - presenter: one presenter's bookings with full logistics;
 - staff: every booking with full logistics, and on request pending requests' windows (TENTATIVE).
+  A booking whose request's personal details were erased stays, its organization, contact and
+  place reading "(personal details erased)" (outreach.models.ERASED_LABEL).
 
 A cancelled booking stays in a feed, STATUS:CANCELLED, for CANCELLED_KEPT, so that subscribed
 calendars drop it; private feeds keep PRIVATE_HISTORY of past bookings; the public one shows
@@ -37,7 +39,7 @@ from scheduling.models import Booking, Presenter
 
 PUBLIC, PRESENTER, STAFF = "public", "presenter", "staff"
 # Part of every stored copy's key and so of its ETag: change it when the feeds' text changes.
-FEED_FORMAT = "3"
+FEED_FORMAT = "4"
 CANCELLED_KEPT = timedelta(days=30)
 PRIVATE_HISTORY = timedelta(days=90)
 # /events/ lists the public feed's events by periods of this many months: the first page from now,

@@ -10,6 +10,9 @@ from .enums import COUNTY_CHOICES, Format, OrganizationType, ReferralSource, Req
 AUDIENCE_SIZE_MIN = 1
 AUDIENCE_SIZE_MAX = 5000
 MAX_WINDOWS = 3
+# Where an erased request's organization, contact or place was named, in what staff and presenters
+# read (English, as the staff pages and private feeds are; the staff queue adds the date).
+ERASED_LABEL = "(personal details erased)"
 
 
 class Audience(models.Model):
@@ -186,6 +189,12 @@ class PresentationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.organization_name}"
+
+    @property
+    def organization_label(self) -> str:
+        """The organization's name where staff and presenters read it (private feeds, the staff
+        calendar and pages); ERASED_LABEL once the personal details are erased, not an empty name."""
+        return ERASED_LABEL if self.erased_at is not None else self.organization_name
 
     def get_staff_url(self) -> str:
         return reverse("staff:request_detail", args=[self.pk])

@@ -292,7 +292,7 @@ def _booking_event(booking: Booking) -> dict:
     req = booking.request
     return {
         "id": f"booking-{booking.pk}",
-        "title": f"{req.reference} {req.organization_name}: {req.presentation.title}",
+        "title": f"{req.reference} {req.organization_label}: {req.presentation.title}",
         "start": _wall_time(booking.start),
         "end": _wall_time(booking.end),
         "url": req.get_staff_url(),

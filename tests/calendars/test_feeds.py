@@ -31,7 +31,8 @@ from outreach.enums import Format
 from outreach.models import Presentation, PresentationRequest
 from scheduling.admin import rotate_feed_token
 from scheduling.models import Booking, Notification, NotificationKind, Presenter
-from scheduling.services.review import Plan, booking_cancel, booking_reschedule, request_approve
+from scheduling.services.retention import request_erase
+from scheduling.services.review import Plan, booking_cancel, booking_complete, booking_reschedule, request_approve
 from tests.factories import CENTRAL, PresentationRequestFactory, PresenterFactory, days_ahead
 
 pytestmark = pytest.mark.django_db
@@ -709,6 +710,54 @@ def test_past_booking_leaves_public_feed_but_stays_in_private_history(client, st
         assert "No presentations are scheduled yet." in client.get("/events/").content.decode()
     with later(booking.end - timezone.now() + timedelta(days=91)):
         assert events_by_uid(body_of(client.get(url))) == {}
+
+
+# --- Erased requests -----------------------------------------------------------------------------
+
+
+def test_private_feeds_say_an_erased_requests_details_were_erased(client, private_fixtures, staff, presenter):
+    shelter, cancelled = private_fixtures["shelter"], private_fixtures["cancelled"]
+    past = timezone.now() - timedelta(days=2)
+    Booking.objects.filter(pk=shelter.pk).update(start=past - timedelta(hours=1), end=past)
+    booking_complete(request=shelter.request, by=staff, attendance=35)
+    urls = {"presenter": presenter_url(presenter), "staff": staff_url(staff)}
+    before_bodies = {name: body_of(client.get(url)) for name, url in urls.items()}
+    before = {name: events_by_uid(body) for name, body in before_bodies.items()}
+    before_text = before_bodies["staff"] + before_bodies["presenter"]
+
+    for booking in (shelter, cancelled):
+        request_erase(request=booking.request, by=staff)
+
+    bodies = {name: body_of(client.get(url)) for name, url in urls.items()}
+    after = {name: events_by_uid(body) for name, body in bodies.items()}
+    title = "Recognizing and Responding: Schools"
+    assert str(before["presenter"][shelter.uid]["SUMMARY"]) == f"{title} – Cornerstone House Shelter"
+    assert str(before["staff"][cancelled.uid]["SUMMARY"]) == f"Cancelled: {title} – Riverside Youth Drop-in"
+    assert str(after["presenter"][shelter.uid]["SUMMARY"]) == f"{title} – (personal details erased)"
+    assert str(after["staff"][shelter.uid]["SUMMARY"]) == f"{title} – (personal details erased)"
+    assert str(after["staff"][cancelled.uid]["SUMMARY"]) == f"Cancelled: {title} – (personal details erased)"
+    assert str(after["presenter"][shelter.uid]["LOCATION"]) == "(personal details erased)"
+    assert str(after["presenter"][shelter.uid]["DESCRIPTION"]) == "\n".join(
+        [
+            f"Reference: {shelter.request.reference}",
+            f"Presentation: {title}",
+            "Organization: (personal details erased)",
+            "Contact: (personal details erased)",
+            "Audience: Educators and school staff, about 40 people",
+            "Language: English",
+            "Format: In person",
+            "Where: (personal details erased)",
+            "Presenters: Ruth Amundsen, Tomasz Wieczorek",
+            f"Confirm or decline: https://outreach.test/my/bookings/{shelter.pk}/",
+        ]
+    )
+    erased = [
+        *("Cornerstone House Shelter", "Cornerstone House, 2217 Elm Ave", "Abena Okafor", "Program director"),
+        *("abena.okafor@cornerstone.example", "+1 218-555-0134", "Interpreter in Somali", "Gate code 4471"),
+        *("Adults 18-24", "Riverside Youth Drop-in", "Jamie Torres", "jamie.torres@riverside.example"),
+    ]
+    assert [value for value in erased if value in unfolded(before_text)] == erased
+    assert [value for value in erased if value in unfolded(bodies["staff"] + bodies["presenter"])] == []
 
 
 # --- Conditional GET --------------------------------------------------------------------------------

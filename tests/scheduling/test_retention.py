@@ -2,6 +2,7 @@
 and the daily task that erases what is due and empties old email bodies."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -245,6 +246,7 @@ def test_staff_erase_from_the_request_page_after_confirming(staff_client, cancel
     assert "This cannot be undone." in confirm.text
     assert (response.status_code, response.url) == (302, f"/staff/requests/{cancelled.pk}/")
     assert f"{erased_on(erased)}." in after.text
+    assert f'<span class="reference">{erased.reference}</span> (personal details erased)</h1>' in after.text
     assert [value for value in PERSONAL if value in after.text] == []
     assert "Revoke the link and send a new one" not in after.text
     assert AuditEntry.objects.get(request=erased, action=ERASE_ACTION).note == "Asked by email."
@@ -523,3 +525,18 @@ def test_the_admin_history_no_longer_names_the_organization(superuser_client, ca
         (CHANGE, f"Request {cancelled.pk}"),
         (DELETION, f"Request {cancelled.pk}"),
     ]
+
+
+def test_the_staff_calendar_says_an_erased_requests_details_were_erased(staff_client, request_in, staff_user):
+    completed = request_in("completed")
+    day = timezone.localdate(completed.booking.start)
+    url = "/staff/calendar/events.json?" + urlencode({"start": str(day), "end": str(day + timedelta(days=1))})
+    before = staff_client.get(url)
+
+    request_erase(request=completed, by=staff_user)
+
+    after = staff_client.get(url)
+    title = completed.presentation.title
+    assert [event["title"] for event in before.json()] == [f"{completed.reference} Roosevelt High School: {title}"]
+    assert [event["title"] for event in after.json()] == [f"{completed.reference} (personal details erased): {title}"]
+    assert [value for value in PERSONAL if value in after.text] == []
