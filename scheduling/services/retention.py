@@ -7,8 +7,9 @@ API, admin). Erasing keeps what reach reports count (the presentation, the dates
 the organization type, the audience and its size, the attendance, the evaluation's ratings and
 the survey answers), so funders' numbers do not change, and the audit trail; it empties every
 text the requester typed or that was written to or about them, the emails' recipients and
-contents, and revokes the request's private links. Sent emails lose their text, HTML and invite
-sooner, OUTBOX_RETENTION_DAYS after sending.
+contents, and what the admin's history calls the request and its rows, and revokes the request's
+private links. Sent emails lose their text, HTML and invite sooner, OUTBOX_RETENTION_DAYS after
+sending.
 
 Everything works on batches of ids with a fixed number of queries per batch, so the daily task
 costs the same whether one request is due or ten thousand.
@@ -22,7 +23,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import CharField, Value
+from django.db.models import Case, CharField, Model, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -30,11 +31,11 @@ from common.exceptions import DomainError
 from common.links import links_delete, links_revoke_all, links_revoked_before
 from common.models import LinkPurpose
 from common.versions import OUTCOMES, SCHEDULE, version_bump
-from outcomes.models import HostEvaluation
+from outcomes.models import HostEvaluation, SurveyResponse
 from outcomes.reports.reach import organization_key
 from outreach.enums import CLOSED_STATUSES
-from outreach.models import PresentationRequest
-from scheduling.models import AuditEntry, Booking, Notification, NotificationStatus, Proposal
+from outreach.models import PresentationRequest, RequestWindow
+from scheduling.models import AuditEntry, Booking, Notification, NotificationStatus, Proposal, ProposedTime
 from scheduling.selectors import notifications_due_for_purge, requests_due_for_erasure
 
 logger = logging.getLogger(__name__)
@@ -92,12 +93,47 @@ def _require_closed(request: PresentationRequest) -> None:
         raise RequestStillOpen(MSG_STILL_OPEN)
 
 
+def _admin_log_rows(ids: list[int]) -> dict[type[Model], tuple[str, list[str] | QuerySet]]:
+    """The requests' own rows the admin's history may name, each model with the word its entries
+    then read and the ids (as the text ``LogEntry.object_id`` holds) of its rows."""
+
+    def keys(rows: QuerySet) -> QuerySet:
+        return rows.annotate(log_key=Cast("pk", output_field=CharField())).values("log_key")
+
+    return {
+        # The ids themselves: after a delete the request's row is gone, its entries are not.
+        PresentationRequest: ("Request", [str(pk) for pk in ids]),
+        RequestWindow: ("Preferred window", keys(RequestWindow.objects.filter(request_id__in=ids))),
+        Booking: ("Booking", keys(Booking.objects.filter(request_id__in=ids))),
+        Proposal: ("Proposal", keys(Proposal.objects.filter(request_id__in=ids))),
+        ProposedTime: ("Proposed time", keys(ProposedTime.objects.filter(proposal__request_id__in=ids))),
+        AuditEntry: ("Audit entry", keys(AuditEntry.objects.filter(request_id__in=ids))),
+        Notification: ("Notification", keys(Notification.objects.filter(request_id__in=ids))),
+        HostEvaluation: ("Host evaluation", keys(HostEvaluation.objects.filter(booking__request_id__in=ids))),
+        SurveyResponse: ("Audience survey response", keys(SurveyResponse.objects.filter(booking__request_id__in=ids))),
+    }
+
+
 def _admin_log_scrub(ids: list[int]) -> None:
-    """The admin's history names a request by its ``str()``, the organization's name included: from
-    now on it says ``Request <id>`` (the changes it lists are field names, never values)."""
-    LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(PresentationRequest), object_id__in=[str(pk) for pk in ids]
-    ).update(object_repr=Concat(Value("Request "), "object_id", output_field=CharField()))
+    """The admin's history keeps each entry's ``str()`` of its object as it was when written. Today
+    only a request's names anyone (its organization); its rows' say a reference, times, a kind, an
+    id or a rating. But an entry keeps whatever ``str()`` said then, so every entry about the
+    requests or any of their rows now reads ``<what> <id>`` ("Request 12", "Booking 7") rather than
+    relying on each ``__str__`` staying free of names. The changes an entry lists are field names,
+    never values. One query.
+
+    Presenters' entries stay as they are, their answers, hours, time off and busy times included:
+    presenters are the program's staff and volunteers, not requesters, and erasure is the requesters'.
+    Private links are not listed: their admin writes no history and their ``str()`` is a purpose and an id.
+    """
+    rows = _admin_log_rows(ids)
+    types = ContentType.objects.get_for_models(*rows)
+    about = Q()
+    reads = []
+    for model, (word, keys) in rows.items():
+        about |= Q(content_type=types[model], object_id__in=keys)
+        reads.append(When(content_type=types[model], then=Concat(Value(f"{word} "), "object_id")))
+    LogEntry.objects.filter(about).update(object_repr=Case(*reads, output_field=CharField()))
 
 
 def _erase(ids: list[int], *, by: AbstractBaseUser | None, actor: str, reason: str, now: datetime) -> int:
@@ -244,6 +280,6 @@ def request_delete(*, request: PresentationRequest, by: AbstractBaseUser) -> Non
     for purpose in (LinkPurpose.HOST_EVALUATION, LinkPurpose.AUDIENCE_SURVEY):
         links_delete(purpose=purpose, subject_ids=booking_ids)
     pk = request.pk
+    _admin_log_scrub([pk])  # while the rows it names still exist
     request.delete()
-    _admin_log_scrub([pk])
     logger.info("Request %s deleted by user %s", pk, by.pk)

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
@@ -540,3 +541,55 @@ def test_the_staff_calendar_says_an_erased_requests_details_were_erased(staff_cl
     assert [event["title"] for event in before.json()] == [f"{completed.reference} Roosevelt High School: {title}"]
     assert [event["title"] for event in after.json()] == [f"{completed.reference} (personal details erased): {title}"]
     assert [value for value in PERSONAL if value in after.text] == []
+
+
+def log_change(obj, *, by, repr_: str) -> None:
+    LogEntry.objects.create(
+        user=by,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        object_repr=repr_,
+        action_flag=CHANGE,
+        change_message="[]",
+    )
+
+
+# What a row's str() would say had it named the requester when its admin entry was written.
+NAMED = "Roosevelt High School, Dana Whitfield"
+
+
+def test_the_admin_history_of_an_erased_requests_rows_names_none_of_them(request_in, staff_user, lead):
+    completed = request_in("completed")
+    booking = completed.booking
+    evaluation = HostEvaluation.objects.create(booking=booking, rating=5, usefulness=4, confirmed_attendance=20)
+    notification = Notification.objects.filter(request=completed).first()
+    audit_entry = AuditEntry.objects.filter(request=completed).first()
+    window = completed.windows.first()
+    other = request_in("completed")
+    for obj in (window, booking, evaluation, notification, audit_entry, other.booking):
+        log_change(obj, by=staff_user, repr_=f"{obj} {NAMED}")
+    log_change(lead, by=staff_user, repr_=str(lead))
+
+    request_erase(request=completed, by=staff_user)
+
+    assert [entry.object_repr for entry in LogEntry.objects.order_by("pk")] == [
+        f"Preferred window {window.pk}",
+        f"Booking {booking.pk}",
+        f"Host evaluation {evaluation.pk}",
+        f"Notification {notification.pk}",
+        f"Audit entry {audit_entry.pk}",
+        f"{other.booking} {NAMED}",  # another request's booking: not erased
+        "Ana Lindqvist",  # presenters are the program's staff and volunteers, not requesters
+    ]
+
+
+def test_deleting_a_request_also_takes_the_names_out_of_its_rows_history(superuser_client, cancelled, staff_user):
+    log_change(cancelled.booking, by=staff_user, repr_=f"{cancelled.booking} {NAMED}")
+
+    superuser_client.post(f"/admin/outreach/presentationrequest/{cancelled.pk}/delete/", {"post": "yes"})
+
+    assert PresentationRequest.objects.filter(pk=cancelled.pk).exists() is False
+    assert [(e.action_flag, e.object_repr) for e in LogEntry.objects.order_by("pk")] == [
+        (CHANGE, f"Booking {cancelled.booking.pk}"),
+        (DELETION, f"Request {cancelled.pk}"),
+    ]
