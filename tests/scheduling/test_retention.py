@@ -593,3 +593,22 @@ def test_deleting_a_request_also_takes_the_names_out_of_its_rows_history(superus
         (CHANGE, f"Booking {cancelled.booking.pk}"),
         (DELETION, f"Request {cancelled.pk}"),
     ]
+
+
+def test_the_presenters_booking_page_says_the_details_were_erased(request_in, staff_user, django_user_model):
+    completed = request_in("completed")
+    presenter = completed.booking.lead_presenter
+    presenter.user = django_user_model.objects.create_user("lead-presenter", presenter.email, "pw")
+    presenter.save()
+    client = Client()
+    client.force_login(presenter.user)
+    url = f"/my/bookings/{completed.booking.pk}/"
+    assert "Dana Whitfield" in client.get(url).text
+
+    request_erase(request=completed, by=staff_user)
+
+    after = client.get(url)
+    assert after.status_code == 200
+    assert f"{completed.presentation.title} · (personal details erased)" in after.text
+    assert "<dt>Contact</dt><dd>(personal details erased)</dd>" in after.text
+    assert [value for value in PERSONAL if value in after.text] == []
