@@ -14,15 +14,20 @@ the Content-Security-Policy nonce; and only for addresses whose query holds the 
 the page reads, so that made-up queries cannot fill the cache with copies. Public pages hold
 no CSRF token: the language switcher's form posts to a view that needs none
 (common.views.language_set). A cache that cannot be reached is a miss (logged), never an error.
+Each process also keeps the copies it used last in its own memory (``recent``): under a key
+named by the versions a copy cannot go out of date, and a hit costs no round trip to Redis.
 """
 
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -69,19 +74,77 @@ def stored_etag(key: str, valid_until: datetime | None) -> str:
     return '"' + hashlib.sha256(f"{key}|{moment}".encode()).hexdigest()[:40] + '"'
 
 
+class _Recent:
+    """The stored copies this process used last, up to PAGE_CACHE_PROCESS_BYTES, in front of the cache.
+
+    A copy's key names the data versions it was built from, so the copy under a key never changes
+    (only its ``valid_until`` may pass, which every reader checks): a process may keep it, and
+    serve it again without a round trip to Redis. A copy larger than an eighth of the budget (a
+    large feed) is kept in the cache only.
+    """
+
+    def __init__(self) -> None:
+        self._copies: OrderedDict[str, Stored] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _size(stored: Stored) -> int:
+        return len(stored.body) + 512
+
+    def get(self, key: str) -> Stored | None:
+        with self._lock:
+            found = self._copies.get(key)
+            if found is not None:
+                self._copies.move_to_end(key)
+            return found
+
+    def put(self, key: str, stored: Stored) -> None:
+        budget = settings.PAGE_CACHE_PROCESS_BYTES
+        size = self._size(stored)
+        if size * 8 > budget:
+            return
+        with self._lock:
+            previous = self._copies.pop(key, None)
+            if previous is not None:
+                self._bytes -= self._size(previous)
+            self._copies[key] = stored
+            self._bytes += size
+            while self._bytes > budget:
+                _oldest, dropped = self._copies.popitem(last=False)
+                self._bytes -= self._size(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._copies.clear()
+            self._bytes = 0
+
+
+recent = _Recent()
+
+
 def _get(key: str) -> Stored | None:
+    found = recent.get(key)
+    if found is not None:
+        return found
     try:
         found = cache.get(key)
     except Exception as exc:
         logger.warning("Page cache unreachable (%s on get): building the page.", type(exc).__name__)
         return None
-    return found if isinstance(found, Stored) else None
+    if not isinstance(found, Stored):
+        return None
+    recent.put(key, found)
+    return found
 
 
 def _put(key: str, stored: Stored) -> None:
+    head = replace(stored, body=b"")
+    recent.put(key, stored)
+    recent.put(key + HEAD, head)
     try:
         cache.set(key, stored, STORED_TIMEOUT)
-        cache.set(key + HEAD, replace(stored, body=b""), STORED_TIMEOUT)
+        cache.set(key + HEAD, head, STORED_TIMEOUT)
     except Exception as exc:
         logger.warning("Page cache unreachable (%s on set): the page is not kept.", type(exc).__name__)
 

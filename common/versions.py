@@ -13,7 +13,7 @@ rather than fields means a field added later is covered without anyone rememberi
 from collections.abc import Iterable
 
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -49,13 +49,23 @@ def version_bump(*scopes: str) -> None:
 
 
 def versions_current(scopes: Iterable[str]) -> str:
-    """The versions of ``scopes`` as one string for a cache key or an ETag: one indexed query."""
+    """The versions of ``scopes`` as one string for a cache key or an ETag: one indexed query.
+
+    Read with a plain cursor rather than the ORM: it runs for every stored page or feed served,
+    and building the query and the model instances cost more than the query itself. The time of
+    the last change is part of the string, its digits as the database gives them (it tells apart
+    two databases whose counters happen to match, after a restore say); only equality matters.
+    """
     wanted = sorted(set(scopes))
-    rows = {row.scope: row for row in _table().objects.filter(scope__in=wanted)}
+    table = _table()._meta.db_table
+    placeholders = ", ".join(["%s"] * len(wanted))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT scope, version, changed_at FROM {table} WHERE scope IN ({placeholders})", wanted)  # noqa: S608 (the model's table name; the scopes are parameters)
+        rows = {scope: (version, changed_at) for scope, version, changed_at in cursor.fetchall()}
     parts = []
     for scope in wanted:
         row = rows.get(scope)
-        parts.append(f"{scope}{row.version}.{row.changed_at.timestamp():.6f}" if row else f"{scope}0")
+        parts.append(f"{scope}{row[0]}.{''.join(filter(str.isdigit, str(row[1])))}" if row else f"{scope}0")
     return "-".join(parts)
 
 

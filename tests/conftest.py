@@ -15,6 +15,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from common.cache import outages as cache_outages
+from common.pagecache import recent as recent_stored_copies
 from outreach.api.examples import REQUEST as REQUEST_EXAMPLE
 from outreach.enums import Format, RequestStatus
 from outreach.models import Audience, Language, Presentation
@@ -60,13 +61,16 @@ def pytest_runtest_setup(item):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate-limit counters live in the cache; every test starts with none, and with no outage of
-    the cache or the broker remembered from another test."""
+    """Rate-limit counters and stored pages live in the cache (stored pages also in the process's
+    memory); every test starts with none, and with no outage of the cache or the broker remembered
+    from another test."""
     cache.clear()
+    recent_stored_copies.clear()
     cache_outages.clear()
     broker_outages.clear()
     yield
     cache.clear()
+    recent_stored_copies.clear()
     cache_outages.clear()
     broker_outages.clear()
 

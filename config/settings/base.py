@@ -147,6 +147,10 @@ if REDIS_URL:
     CACHES = {"default": REDIS_CACHE}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Bytes of stored pages and feeds each process also keeps in its own memory, the most recently used
+# (common.pagecache): a copy's key names the data versions it was built from, so a kept copy is never
+# out of date, and serving it costs no round trip to Redis. 0 keeps them in the cache only.
+PAGE_CACHE_PROCESS_BYTES = env.int("PAGE_CACHE_PROCESS_BYTES", default=32 * 1024 * 1024)
 
 # django-ratelimit lists only memcached and django-redis as "officially supported";
 # Django's own RedisCache increments atomically as well. Without Redis the local-memory

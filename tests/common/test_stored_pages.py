@@ -490,3 +490,31 @@ def test_api_catalog_answers_304_and_keeps_its_throttle(client, booked, settings
     assert (first.status_code, again.status_code, stored.status_code, over.status_code) == (200, 304, 200, 429)
     assert stored.json() == first.json()
     assert first["Content-Type"] == "application/json"
+
+
+# --- The process's own copies ------------------------------------------------------------------
+
+
+def test_process_serves_its_recent_copies_without_the_cache_until_the_data_changes(
+    client, booked, django_assert_num_queries
+):
+    first = client.get("/presentations/")
+    cache.clear()  # what Redis held is gone; this process still has the copy it built
+
+    with django_assert_num_queries(1):  # the data versions
+        again = client.get("/presentations/")
+    _save(booked["presentation"], title_en="Safe Harbor, revised")
+    changed = client.get("/presentations/")
+
+    assert again.content == first.content
+    assert "Safe Harbor, revised" in text_of(changed)
+    assert stored_copies() != []  # the rebuilt copy went to the cache too
+
+
+def test_process_keeps_no_copy_larger_than_an_eighth_of_its_budget(client, booked, settings, django_assert_num_queries):
+    settings.PAGE_CACHE_PROCESS_BYTES = 8 * 1024  # the catalog page is about 10 KiB
+    client.get("/presentations/")
+    cache.clear()
+
+    with django_assert_num_queries(5):  # built again: the versions and the page's four queries
+        client.get("/presentations/")
