@@ -382,6 +382,7 @@ def _request_fields(world: World, presentation, *, virtual: bool, contact_email:
     organization, kind = rng.choice(ORGANIZATIONS)
     city, county, zip_code = rng.choice(CITIES)
     listed = rng.random() < 0.6
+    open_to_public = listed and rng.random() < 0.5
     return {
         "organization_name": f"{city} {organization} {n}",
         "organization_type": kind,
@@ -398,7 +399,9 @@ def _request_fields(world: World, presentation, *, virtual: bool, contact_email:
         "language": rng.choice(list(presentation.languages.all())),
         "format": "virtual" if virtual else "in_person",
         "virtual_platform": "Zoom" if virtual else "",
-        "is_open_to_public": listed and rng.random() < 0.5,
+        "is_open_to_public": open_to_public,
+        # A listed in-person event open to the public needs the venue the public should see.
+        "venue": f"{city} Public Library, room {n % 4 + 1}" if open_to_public and not virtual else "",
         "may_list_publicly": listed,
         "notes": "Parking behind the building." if rng.random() < 0.3 else "",
     }

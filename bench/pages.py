@@ -1,19 +1,22 @@
-"""The public pages under concurrent load on gunicorn, next to a minimal view, and the queries of every page.
+"""The public pages under concurrent load on gunicorn, paired with a minimal view, and the queries of every page.
 
-    .venv/bin/python -m bench.pages [--seconds 10] [--connections 8] [--generator auto|wrk|python]
+    .venv/bin/python -m bench.pages [--rounds 5] [--seconds 2] [--connections 8] [--generator auto|wrk|python]
 
 1. A throwaway database (see bench.common) filled through the service layer: the starter
    catalog, presenters, scheduled bookings on the weekdays ahead (some cancelled again) and
    requests waiting for staff; first a small set, then a larger one.
-2. Query counts: every page through Django's test client in this process, each page fetched once
-   to warm up and then counted with CaptureQueriesContext, at both data sizes. A page whose count
-   grows with the data does a query per row somewhere.
-3. Throughput: gunicorn (``config.wsgi``, bench.settings: production settings, DEBUG off, static
-   files by WhiteNoise after collectstatic) with 2 sync workers by default, loaded by one
-   generator for every URL: wrk when it is installed, else threads with persistent http.client
-   connections. The minimal view (bench/urls.py: the whole middleware stack, no database, no
-   template) is measured first and last, in the same server, and each URL is given as a ratio to
-   it. Every load run is bounded in time and stops by itself.
+2. Query counts: every page through Django's test client in this process, at both data sizes:
+   once built (the stored copies cleared first) and once served from its stored copy. A page
+   whose count grows with the data does a query per row somewhere.
+3. Throughput: gunicorn (``config.wsgi``, bench.settings: production settings, DEBUG off,
+   CONN_MAX_AGE as in production, static files by WhiteNoise after collectstatic) with 2 sync
+   workers by default, loaded by one generator for every URL: wrk when it is installed, else
+   threads with persistent http.client connections. Each URL is measured in several rounds, and
+   in every round right after the minimal view (bench/urls.py: the whole middleware stack, no
+   database, no template), so each ratio pairs two runs a few seconds apart on a machine whose
+   load may change; the table gives the median ratio and its range over the rounds. Pages and
+   feeds are loaded warm (their stored copy built, no ETag sent) and as conditional GETs
+   (If-None-Match: their ETag, answered 304). Every load run is bounded in time.
 
 A URL that answers 404 (a page not built yet) is reported "not available".
 """
@@ -23,13 +26,14 @@ import contextlib
 import http.client
 import os
 import shutil
+import statistics
 import subprocess
 import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -73,7 +77,8 @@ class Page:
 @dataclass
 class Counted:
     status: str
-    queries: int | None = None
+    built: int | None = None  # queries with no stored copy
+    stored: int | None = None  # queries when served again
     size: int | None = None
 
 
@@ -105,6 +110,7 @@ def pages_to_count(world: World) -> list[Page]:
         Page("/requests/<token>/ (scheduled)", f"/requests/{scheduled.status_token}/"),
         Page("/requests/<token>/event.ics", f"/requests/{scheduled.status_token}/event.ics"),
         Page("/events/", "/events/"),
+        Page("/events/?page=2", "/events/?page=2"),
         Page(FEED_PATH, FEED_PATH),
         Page("/calendar/presenter/<token>.ics", f"/calendar/presenter/{presenter_token}.ics"),
         Page("/calendar/staff/<token>.ics", f"/calendar/staff/{staff_token}.ics"),
@@ -131,7 +137,9 @@ def pages_to_count(world: World) -> list[Page]:
 
 
 def query_counts(world: World, pages: list[Page]) -> dict[str, Counted]:
-    """Each page fetched once to warm up, then once more with its queries counted."""
+    """Each page fetched once to warm up the process; then, with the stored copies cleared, fetched
+    and counted twice: as built, and as served from its stored copy (staff pages: built both times)."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -144,8 +152,11 @@ def query_counts(world: World, pages: list[Page]) -> dict[str, Counted]:
         client = clients[page.who]
         try:
             client.get(page.path)
-            with CaptureQueriesContext(connection) as queries:
+            cache.clear()
+            with CaptureQueriesContext(connection) as built:
                 response = client.get(page.path)
+            with CaptureQueriesContext(connection) as stored:
+                client.get(page.path)
         except Exception as exc:  # a page being built by someone else may fail; report it, go on
             counted[page.label] = Counted(status=f"error: {type(exc).__name__}")
             continue
@@ -153,7 +164,9 @@ def query_counts(world: World, pages: list[Page]) -> dict[str, Counted]:
             counted[page.label] = Counted(status="not available")
             continue
         body = b"".join(response) if response.streaming else response.content
-        counted[page.label] = Counted(str(response.status_code), len(queries.captured_queries), len(body))
+        counted[page.label] = Counted(
+            str(response.status_code), len(built.captured_queries), len(stored.captured_queries), len(body)
+        )
     return counted
 
 
@@ -161,20 +174,21 @@ def query_table(pages: list[Page], small: dict[str, Counted], large: dict[str, C
     rows = []
     for page in pages:
         a, b = small[page.label], large[page.label]
-        if a.queries is None or b.queries is None:
-            rows.append([page.label, a.status if a.status == b.status else f"{a.status} / {b.status}", "", "", "", ""])
+        if a.built is None or b.built is None:
+            rows.append([page.label, a.status if a.status == b.status else f"{a.status} / {b.status}", *[""] * 5])
             continue
-        verdict = "constant" if a.queries == b.queries else f"GROWS (+{b.queries - a.queries})"
-        if b.queries < a.queries:
-            verdict = f"fewer ({b.queries - a.queries})"
+        verdict = "constant" if a.built == b.built else f"GROWS (+{b.built - a.built})"
+        if b.built < a.built:
+            verdict = f"fewer ({b.built - a.built})"
         status = a.status if a.status == b.status else f"{a.status}/{b.status}"
-        rows.append([page.label, status, a.queries, b.queries, f"{a.size / 1024:.1f} -> {b.size / 1024:.1f}", verdict])
+        size = f"{a.size / 1024:.1f} -> {b.size / 1024:.1f}"
+        rows.append([page.label, status, a.built, b.built, b.stored, size, verdict])
     small_size, large_size = sizes
     title = (
         f"Queries per page: small = {_size_text(small_size)}; large = {_size_text(large_size)}\n"
-        "(Django test client in-process, second fetch of each page counted)"
+        "(Django test client in-process; built = no stored copy; stored = the same page again, large set)"
     )
-    return table(["page", "status", "small", "large", "KiB", "queries"], rows, title=title)
+    return table(["page", "status", "built small", "built large", "stored", "KiB", "queries"], rows, title=title)
 
 
 def _size_text(size: dict[str, int]) -> str:
@@ -271,21 +285,30 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, 
         return 0, b"", {}
 
 
-@dataclass
-class Measured:
+@dataclass(frozen=True)
+class Target:
     label: str
     path: str
+    conditional: bool = False  # sent with If-None-Match: its ETag
+
+
+@dataclass
+class Measured:
+    """One URL over the rounds: each round's load, and the minimal view's run just before it."""
+
+    target: Target
     note: str = ""
     status: int = 0
     size: int = 0
-    load: Load | None = None
-    cpu_seconds: float | None = None
+    runs: list[Load] = field(default_factory=list)
+    minimal: list[Load] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)
 
     @property
-    def cpu_ms_per_request(self) -> float | None:
-        if self.cpu_seconds is None or not self.load or not self.load.requests:
-            return None
-        return self.cpu_seconds * 1000 / self.load.requests
+    def ratios(self) -> list[float]:
+        return [
+            run.per_second / base.per_second for run, base in zip(self.runs, self.minimal, strict=True) if base.requests
+        ]
 
 
 def workers_cpu_seconds(master_pid: int) -> float:
@@ -306,8 +329,30 @@ def load_average() -> str:
     return " ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
-def throughput(env: dict[str, str], workdir: Path, args) -> tuple[list[Measured], str]:
-    """Start gunicorn, load each URL in turn with the same generator, stop gunicorn."""
+def targets_for(pages: list[Page]) -> list[Target]:
+    """The public pages and every feed, warm, then each as a conditional GET (304)."""
+    by_label = {page.label: page.path for page in pages}
+    wanted = [
+        "/",
+        "/presentations/",
+        "/presentations/<slug>/",
+        "/events/",
+        "/api/v1/presentations/",
+        FEED_PATH,
+        "/calendar/presenter/<token>.ics",
+        "/calendar/staff/<token>.ics",
+        "/calendar/staff/<token>.ics?tentative=1",
+    ]
+    warm = [Target(label, by_label[label]) for label in wanted]
+    return [
+        Target("/healthz (1 query)", "/healthz"),
+        *warm,
+        *(Target(f"{t.label} -> 304", t.path, conditional=True) for t in warm),
+    ]
+
+
+def throughput(env: dict[str, str], workdir: Path, args, targets: list[Target]) -> tuple[list[Measured], str]:
+    """Start gunicorn; in each round load the minimal view and then each URL in turn; stop gunicorn."""
     generator = args.generator
     if generator == "auto":
         generator = "wrk" if shutil.which("wrk") else "python"
@@ -327,24 +372,16 @@ def throughput(env: dict[str, str], workdir: Path, args) -> tuple[list[Measured]
     description = (
         f"gunicorn config.wsgi, {args.workers} sync workers (DJANGO_SETTINGS_MODULE=bench.settings); load by "
         f"{'wrk (1 thread)' if generator == 'wrk' else 'Python threads with http.client'}, "
-        f"{args.connections} connections, {args.warmup:g} s warm-up then {args.seconds:g} s per URL"
+        f"{args.connections} connections; {args.rounds} rounds, each URL {args.seconds:g} s right after "
+        f"{args.seconds:g} s of the minimal view ({args.warmup:g} s unmeasured warm-up of each URL in the first round)"
     )
-    targets = [
-        ("minimal view (first)", MINIMAL_PATH, {}),
-        ("/healthz (1 query)", "/healthz", {}),
-        ("/presentations/", "/presentations/", {}),
-        ("/events/", "/events/", {}),
-        (FEED_PATH, FEED_PATH, {}),
-        (f"{FEED_PATH} (If-None-Match: 304)", FEED_PATH, None),
-        ("minimal view (last)", MINIMAL_PATH, {}),
-    ]
-    if args.conn_max_age:
+    if args.conn_max_age is not None:
         env = {**env, "BENCH_CONN_MAX_AGE": str(args.conn_max_age)}
-        description += f"; CONN_MAX_AGE={args.conn_max_age} (persistent database connections)"
+        description += f"; CONN_MAX_AGE={args.conn_max_age} (not production's)"
     else:
-        description += "; CONN_MAX_AGE=0 as in production (a new database connection per request)"
+        description += "; CONN_MAX_AGE as in production (60 s: persistent database connections)"
     load_before = load_average()
-    results = []
+    results = [Measured(target) for target in targets]
     log = workdir / "gunicorn.log"
     with started(command, log=log, env=env) as server:
         try:
@@ -352,71 +389,88 @@ def throughput(env: dict[str, str], workdir: Path, args) -> tuple[list[Measured]
         except (RuntimeError, TimeoutError):
             print(log_tail(log))
             raise
-        etag = fetch(base + FEED_PATH)[2].get("ETag")
-        for label, path, headers in targets:
-            if headers is None:  # the conditional request a subscribed calendar makes
-                if etag is None:
-                    results.append(Measured(label, path, note="not available"))
-                    continue
-                headers = {"If-None-Match": etag}
-            status, body, _ = fetch(base + path, headers)
-            measured = Measured(label, path, status=status, size=len(body))
-            results.append(measured)
+        headers: dict[str, dict[str, str]] = {}
+        for measured in results:
+            status, body, answer = fetch(base + measured.target.path)
+            measured.status, measured.size = status, len(body)
             if status == 404:
                 measured.note = "not available"
-                continue
-            if not 200 <= status < 400:
+            elif status != 200:
                 measured.note = f"answers {status}; not measured"
-                continue
-            print(f"  loading {label} ...", flush=True)
-            load(base + path, seconds=args.warmup, connections=args.connections, headers=headers, workdir=workdir)
-            cpu_before = workers_cpu_seconds(server.pid)
-            measured.load = load(
-                base + path, seconds=args.seconds, connections=args.connections, headers=headers, workdir=workdir
-            )
-            measured.cpu_seconds = workers_cpu_seconds(server.pid) - cpu_before
+            elif measured.target.conditional:
+                if not answer.get("ETag"):
+                    measured.note = "no ETag"
+                    continue
+                headers[measured.target.label] = {"If-None-Match": answer["ETag"]}
+                status, body, _ = fetch(base + measured.target.path, headers[measured.target.label])
+                measured.status, measured.size = status, len(body)
+                if status != 304:
+                    measured.note = f"answers {status} to its ETag; not measured"
+        for round_number in range(args.rounds):
+            print(f"  round {round_number + 1} of {args.rounds} (load average {load_average()}) ...", flush=True)
+            for measured in results:
+                if measured.note:
+                    continue
+                url, sent = base + measured.target.path, headers.get(measured.target.label, {})
+                if round_number == 0:
+                    load(url, seconds=args.warmup, connections=args.connections, headers=sent, workdir=workdir)
+                measured.minimal.append(
+                    load(
+                        base + MINIMAL_PATH,
+                        seconds=args.seconds,
+                        connections=args.connections,
+                        headers={},
+                        workdir=workdir,
+                    )
+                )
+                cpu_before = workers_cpu_seconds(server.pid)
+                measured.runs.append(
+                    load(url, seconds=args.seconds, connections=args.connections, headers=sent, workdir=workdir)
+                )
+                measured.cpu_seconds.append(workers_cpu_seconds(server.pid) - cpu_before)
     description += f"\nload average (1, 5, 15 min) before: {load_before}, after: {load_average()}"
     return results, description
 
 
-def _ratio(value: float, baseline: float | None) -> str:
-    if not baseline:
-        return ""
-    ratio = value / baseline
-    return f"{ratio:.3f}" if ratio < 0.1 else f"{ratio:.2f}"
+def _ratio(value: float) -> str:
+    return f"{value:.3f}" if value < 0.1 else f"{value:.2f}"
 
 
 def throughput_table(results: list[Measured]) -> str:
-    baselines = [m.load.per_second for m in results if m.path == MINIMAL_PATH and m.load]
-    baseline = sum(baselines) / len(baselines) if baselines else None
     rows = []
+    minimal_rates = [base.per_second for m in results for base in m.minimal]
     for m in results:
-        if m.load is None:
-            rows.append([m.label, m.status or "", "", "", "", "", "", m.note, ""])
+        if not m.runs:
+            rows.append([m.target.label, m.status or "", "", "", "", "", "", "", m.note])
             continue
-        ratio = _ratio(m.load.per_second, baseline)
-        cpu = m.cpu_ms_per_request
+        ratios = m.ratios
+        cpu = [
+            seconds * 1000 / run.requests for seconds, run in zip(m.cpu_seconds, m.runs, strict=True) if run.requests
+        ]
         rows.append(
             [
-                m.label,
+                m.target.label,
                 m.status,
                 f"{m.size / 1024:.1f}",
-                f"{m.load.per_second:.0f}",
-                f"{m.load.p50_ms:.1f}",
-                f"{m.load.p95_ms:.1f}",
-                m.load.errors,
-                ratio,
-                "" if cpu is None else f"{cpu:.2f}",
+                f"{statistics.median(run.per_second for run in m.runs):.0f}",
+                f"{statistics.median(run.p50_ms for run in m.runs if run.p50_ms is not None):.1f}",
+                sum(run.errors for run in m.runs),
+                _ratio(statistics.median(ratios)),
+                f"{_ratio(min(ratios))}-{_ratio(max(ratios))}",
+                f"{statistics.median(cpu):.2f}" if cpu else "",
             ]
         )
     title = (
-        "Throughput on gunicorn (ratio = req/s divided by the mean of the two minimal-view runs;\n"
-        "CPU ms/req = user+system CPU of the gunicorn workers per request, PostgreSQL not included)"
+        "Throughput on gunicorn: req/s, p50 and CPU are medians over the rounds; ratio = the URL's req/s divided\n"
+        "by the minimal view's in the run just before it, median and range over the rounds; CPU ms/req = user +\n"
+        "system CPU of the gunicorn workers per request (PostgreSQL and Redis not included)"
     )
-    if len(baselines) == 2 and abs(baselines[0] - baselines[1]) > 0.1 * baseline:
-        first, last = baselines
-        title += f"\nNOTE: the minimal view's two runs differ by more than 10% ({first:.0f} vs {last:.0f} req/s)"
-    headers = ["URL", "status", "KiB", "req/s", "p50 ms", "p95 ms", "errors", "ratio", "CPU ms/req"]
+    if minimal_rates:
+        title += (
+            f"\nminimal view: median {statistics.median(minimal_rates):.0f} req/s, "
+            f"range {min(minimal_rates):.0f}-{max(minimal_rates):.0f} over {len(minimal_rates)} runs"
+        )
+    headers = ["URL", "status", "KiB", "req/s", "p50 ms", "errors", "ratio", "ratio range", "CPU ms/req"]
     return table(headers, rows, title=title)
 
 
@@ -425,12 +479,15 @@ def throughput_table(results: list[Measured]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=10, help="measured seconds per URL")
-    parser.add_argument("--warmup", type=float, default=2, help="unmeasured seconds before each URL")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds; every URL is measured once in each")
+    parser.add_argument("--seconds", type=float, default=2, help="measured seconds per URL and per minimal-view run")
+    parser.add_argument("--warmup", type=float, default=1, help="unmeasured seconds before each URL, first round")
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
-    parser.add_argument("--conn-max-age", type=int, default=0, help="CONN_MAX_AGE for gunicorn (production: 0)")
+    parser.add_argument(
+        "--conn-max-age", type=int, default=None, help="CONN_MAX_AGE for gunicorn (default: production's, 60)"
+    )
     sizes = ("PRESENTERS", "BOOKINGS", "PENDING")
     parser.add_argument("--small", type=int, nargs=3, default=[8, 40, 10], metavar=sizes, help="the small data set")
     parser.add_argument("--large", type=int, nargs=3, default=[16, 300, 60], metavar=sizes, help="the large data set")
@@ -468,13 +525,14 @@ def main() -> None:
         large = query_counts(world, pages)
         connections.close_all()
 
+        print()
+        print("Machine: " + "; ".join(f"{name} {value}" for name, value in machine))
+        print()
+        print(query_table(pages, small, large, (small_size, large_size)), flush=True)
+        print()
         print("Loading the pages on gunicorn ...", flush=True)
-        results, description = throughput(env, workdir, args)
+        results, description = throughput(env, workdir, args, targets_for(pages))
 
-    print()
-    print("Machine: " + "; ".join(f"{name} {value}" for name, value in machine))
-    print()
-    print(query_table(pages, small, large, (small_size, large_size)))
     print()
     print(description)
     print(throughput_table(results))
