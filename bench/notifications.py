@@ -192,7 +192,7 @@ def worker_capacity(sink: Sink, *, messages: int, deadline: float) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from scheduling.models import Notification, NotificationStatus
-    from scheduling.services.notify import notification_deliver, notifications_send_due
+    from scheduling.services.delivery import notification_deliver, notifications_send_due
 
     chosen = list(Notification.objects.order_by("pk").values_list("pk", flat=True)[: messages + 1])
     Notification.objects.filter(pk__in=chosen).update(status=NotificationStatus.PENDING, sent_at=None)

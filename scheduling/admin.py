@@ -2,8 +2,8 @@
 
 Presenters and blackout periods are edited here. Bookings, proposals, the audit trail, the
 outbox and busy intervals are read-only: every change to them goes through the lifecycle
-service (scheduling.services.review) from the staff pages, so that the audit entry, the
-no-double-booking rows and the notifications always come with it.
+services (scheduling.services.review, .proposals, .bookings) from the staff pages, so that the
+audit entry, the no-double-booking rows and the notifications always come with it.
 """
 
 from datetime import timedelta
@@ -36,7 +36,7 @@ from scheduling.models import (
     ProposedTime,
     WeeklyHours,
 )
-from scheduling.services.notify import MSG_NOT_FAILED, NotificationNotFailed, notification_resend
+from scheduling.services.delivery import MSG_NOT_FAILED, NotificationNotFailed, notification_resend
 from scheduling.services.people import BLACKOUT_FIELDS, blackout_create, blackout_update
 from scheduling.services.review import MSG_END_BEFORE_START
 

@@ -1,9 +1,10 @@
 """Periodic Celery tasks: thin wrappers that call one service. The send task lives beside its
-service in ``scheduling.services.notify`` (imported here, so the worker registers it too)."""
+service in ``scheduling.services.delivery`` (imported here, so the worker registers it too)."""
 
 from celery import shared_task
 
-from scheduling.services.notify import notifications_send_due, reminders_queue_due
+from scheduling.services.delivery import notifications_send_due
+from scheduling.services.notify import reminders_queue_due
 from scheduling.services.retention import retention_apply
 from scheduling.services.review import requests_expire_due
 

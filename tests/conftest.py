@@ -20,8 +20,8 @@ from outreach.api.examples import REQUEST as REQUEST_EXAMPLE
 from outreach.enums import Format, RequestStatus
 from outreach.models import Audience, Language, Presentation
 from scheduling.models import Booking
-from scheduling.services import review
-from scheduling.services.notify import broker_outages
+from scheduling.services import bookings, proposals, review
+from scheduling.services.delivery import broker_outages
 from tests.factories import (
     AudienceFactory,
     LanguageFactory,
@@ -231,7 +231,7 @@ def request_in(translated_presentation, lead, staff_user):
             presentation=translated_presentation, organization_name="Roosevelt High School", may_list_publicly=True
         )
         if state == "proposal":
-            review.request_propose(
+            proposals.request_propose(
                 request=request,
                 by=staff_user,
                 times=[(days_ahead(35, 13), days_ahead(35, 14))],
@@ -242,11 +242,11 @@ def request_in(translated_presentation, lead, staff_user):
         elif state in ("scheduled", "cancelled", "completed"):
             review.request_approve(request=request, by=staff_user, plan=plan(lead, start=days_ahead(day, 10)))
             if state == "cancelled":
-                review.booking_cancel(request=request, by=staff_user, reason="The room flooded.")
+                bookings.booking_cancel(request=request, by=staff_user, reason="The room flooded.")
             if state == "completed":
                 past = timezone.now() - timedelta(days=2)
                 Booking.objects.filter(request=request).update(start=past - timedelta(hours=1), end=past)
-                review.booking_complete(request=request, by=staff_user, attendance=20)
+                bookings.booking_complete(request=request, by=staff_user, attendance=20)
         elif state == "declined":
             review.request_decline(request=request, by=staff_user, reason="Fully booked.")
         elif state in (RequestStatus.EXPIRED, RequestStatus.WITHDRAWN):

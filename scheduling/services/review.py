@@ -1,15 +1,17 @@
-"""The request lifecycle: every status change goes through this module.
+"""The request lifecycle: the rules every transition shares, and the decisions on a submitted request.
 
-Each transition is one database transaction that locks the request, checks that the change
-is allowed from its current status, writes the booking, the audit entry and the outbox rows
-it causes, or nothing at all. See shared/PRODUCT.md for the lifecycle.
+Every status change goes through the lifecycle's service modules: this one (approve, decline,
+withdraw, expire), ``proposals`` (other times offered to the requester, and their answer) and
+``bookings`` (reschedule, cancel or complete a scheduled booking). Each transition is one database
+transaction that locks the request, checks that the change is allowed from its current status,
+writes the booking, the audit entry and the outbox rows it causes, or nothing at all. See
+shared/PRODUCT.md for the lifecycle.
 
 Errors: TransitionError (the status does not allow it; 409), BookingConflict (another
 booking, a blackout or a closure; 409), ValidationError keyed by field (400).
 
-The module is longer than most on purpose: it is the one place that owns every transition (the
-product asks for exactly one), so whoever changes a rule of the lifecycle reads it whole, with the
-status checks, the audit entries and the notifications each transition causes side by side.
+The helpers below (``_locked``, ``_record``, ``_validate_plan``, ``_book``...) are the steps every
+transition shares; only the lifecycle's modules call them.
 """
 
 from dataclasses import dataclass, field
@@ -19,17 +21,16 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from common.dates import time_span
 from common.exceptions import DomainError
 from common.times import MSG_DATE_RANGE, elapsed, instant_in_range, utc
 from common.versions import SCHEDULE, version_bump
 from outreach.enums import Format, RequestStatus
 from outreach.models import PresentationRequest
-from scheduling.models import Booking, BusyInterval, Presenter, Proposal, ProposalState, ProposedTime
+from scheduling.models import Booking, BusyInterval, Presenter, ProposalState, ProposedTime
 from scheduling.selectors import requests_due_to_expire
 from scheduling.services import notify
 from scheduling.services.audit import audit_record
@@ -51,25 +52,10 @@ MSG_IN_THE_PAST = _("Choose a time in the future.")
 MSG_PRESENTER_NOT_QUALIFIED = MSG_NOT_QUALIFIED
 MSG_OVERRIDE_NEEDED = _("To assign them anyway, give the reason in “Reason to assign anyway”.")
 MSG_OVERRIDDEN = "Assigned anyway: %(problems)s Reason: %(reason)s"
-MSG_ACCEPTED_TIME = "Accepted proposed time %(position)d: %(when)s %(zone)s"
 MSG_PRESENTER_INACTIVE = _("%(presenter)s is not an active presenter.")
 MSG_PRESENTER_TWICE = _("A presenter can be assigned only once.")
 MSG_LOCATION_REQUIRED = _("Give the address where the presentation takes place.")
-MSG_NOTHING_CHANGED = _("Nothing changed: choose another time, other presenters or another place.")
-MSG_PROPOSAL_TIMES = _("Propose one to three times.")
-MSG_NO_OPEN_PROPOSAL = _("There is no proposal waiting for an answer.")
-MSG_UNKNOWN_PROPOSED_TIME = _("That time is not one of the proposed times.")
-MSG_CANCEL_TOO_LATE = _(
-    "It is less than %(hours)d hours before the presentation, so it can no longer be cancelled online. "
-    "Please call or email us."
-)
-MSG_NOT_OVER_YET = _("The presentation has not ended yet, so it cannot be marked completed.")
-MSG_ATTENDANCE = _("Enter the number of people who attended (0 to 100,000).")
 MSG_WINDOWS_REMAIN = _("This request still has a preferred time in the future, so it has not expired.")
-MSG_TIME_NO_LONGER_FREE = _(
-    "Sorry, that time is no longer free for our presenters. Please choose another of the times, "
-    "or tell us that none of them work."
-)
 
 # What could not be done to a request, completing "it cannot be %(action)s" in MSG_TRANSITION_REFUSED.
 ACTION_PAST = {
@@ -298,124 +284,6 @@ def request_decline(*, request: PresentationRequest, by: AbstractBaseUser, reaso
     return request
 
 
-@transaction.atomic
-def request_propose(
-    *,
-    request: PresentationRequest,
-    by: AbstractBaseUser,
-    times: list[tuple[datetime, datetime]],
-    lead_presenter: Presenter,
-    co_presenters: list[Presenter] | None = None,
-    location: str = "",
-    virtual_link: str = "",
-    message: str = "",
-    override_reason: str = "",
-) -> Proposal:
-    """Offer the requester one to three other times; replaces a proposal still open.
-
-    ``override_reason`` says why presenters who are a poor fit (see ``Plan.override_reason``) are proposed anyway.
-    """
-    request = _locked(request, RequestStatus.SUBMITTED, action="propose")
-    co_presenters = co_presenters or []
-    if not 1 <= len(times) <= 3:
-        raise ValidationError({"times": [str(MSG_PROPOSAL_TIMES)]})
-    overridden = ""
-    for start, end in times:
-        overridden = _validate_plan(
-            request,
-            Plan(
-                start,
-                end,
-                lead_presenter,
-                co_presenters,
-                request.format,
-                location or "-",
-                virtual_link,
-                override_reason,
-            ),
-        )
-    _close_open_proposals(request, ProposalState.WITHDRAWN)
-    proposal = Proposal.objects.create(
-        request=request,
-        lead_presenter=lead_presenter,
-        location=location.strip(),
-        virtual_link=virtual_link.strip(),
-        message=message.strip(),
-        created_by=by,
-    )
-    proposal.co_presenters.set(co_presenters)
-    ProposedTime.objects.bulk_create(
-        ProposedTime(proposal=proposal, position=n, start=start, end=end)
-        for n, (start, end) in enumerate(times, start=1)
-    )
-    _record(request, action="propose", actor="staff", by=by, note=_note(message, overridden))
-    notify.proposal_notify(proposal=proposal)
-    return proposal
-
-
-def _open_proposal(request: PresentationRequest) -> Proposal:
-    proposal = request.proposals.filter(state=ProposalState.OPEN).first()
-    if proposal is None:
-        raise TransitionError(MSG_NO_OPEN_PROPOSAL)
-    return proposal
-
-
-@transaction.atomic
-def proposal_accept(*, request: PresentationRequest, proposed_time_id: int) -> Booking:
-    """The requester accepts one proposed time, which schedules the request."""
-    request = _locked(request, RequestStatus.SUBMITTED, action="accept_proposal")
-    proposal = _open_proposal(request)
-    chosen = proposal.times.filter(pk=proposed_time_id).first()
-    if chosen is None:
-        raise ValidationError({"proposed_time": [str(MSG_UNKNOWN_PROPOSED_TIME)]})
-    plan = Plan(
-        start=chosen.start,
-        end=chosen.end,
-        lead_presenter=proposal.lead_presenter,
-        co_presenters=list(proposal.co_presenters.all()),
-        format=request.format,
-        location=proposal.location or f"{request.street_address}, {request.city}",
-        virtual_link=proposal.virtual_link,
-    )
-    try:
-        # Staff weighed the presenters' fit when they proposed; the requester only picks the time.
-        _validate_plan(request, plan, fit_checked_before={p.pk for p in plan.presenters})
-        booking = _book(Booking(request=request), plan)
-    except BookingConflict:
-        # The full message names another organization's booking: not for the requester's eyes.
-        raise BookingConflict([str(MSG_TIME_NO_LONGER_FREE)]) from None
-    proposal.state, proposal.responded_at = ProposalState.ACCEPTED, timezone.now()
-    proposal.save(update_fields=["state", "responded_at"])
-    chosen.accepted = True
-    chosen.save(update_fields=["accepted"])
-    with translation.override(settings.STAFF_LANGUAGE):
-        note = MSG_ACCEPTED_TIME % {
-            "position": chosen.position,
-            "when": time_span(chosen.start, chosen.end),
-            "zone": timezone.localtime(chosen.start).tzname(),
-        }
-    _record(request, action="accept_proposal", actor="requester", note=note, to=RequestStatus.SCHEDULED)
-    notify.booking_scheduled_notify(booking=booking)
-    notify.proposal_accepted_notify(proposal=proposal, booking=booking)
-    return booking
-
-
-@transaction.atomic
-def proposal_decline(*, request: PresentationRequest, note: str = "") -> Proposal:
-    """The requester declines every proposed time; the request goes back to staff."""
-    request = _locked(request, RequestStatus.SUBMITTED, action="decline_proposal")
-    proposal = _open_proposal(request)
-    proposal.state, proposal.responded_at, proposal.requester_note = (
-        ProposalState.DECLINED,
-        timezone.now(),
-        note.strip(),
-    )
-    proposal.save(update_fields=["state", "responded_at", "requester_note"])
-    _record(request, action="decline_proposal", actor="requester", note=note)
-    notify.proposal_declined_notify(proposal=proposal)
-    return proposal
-
-
 # --- The requester's own changes ------------------------------------------------------------
 
 
@@ -427,83 +295,6 @@ def request_withdraw(*, request: PresentationRequest, note: str = "") -> Present
     _record(request, action="withdraw", actor="requester", note=note, to=RequestStatus.WITHDRAWN)
     notify.request_withdrawn_notify(request=request)
     return request
-
-
-def requester_may_cancel(booking: Booking, *, now: datetime | None = None) -> bool:
-    """Requesters cancel online only until the cut-off before the start."""
-    now = now or timezone.now()
-    return booking.start - now >= timedelta(hours=settings.REQUESTER_CANCEL_CUTOFF_HOURS)
-
-
-# --- Changes to a scheduled booking ---------------------------------------------------------
-
-
-def _locked_booking(request: PresentationRequest) -> Booking:
-    return Booking.objects.select_for_update().select_related("lead_presenter").get(request=request)
-
-
-@transaction.atomic
-def booking_reschedule(*, request: PresentationRequest, by: AbstractBaseUser, plan: Plan, note: str = "") -> Booking:
-    """Change the time, presenters or place of a scheduled booking. SEQUENCE rises by one."""
-    request = _locked(request, RequestStatus.SCHEDULED, action="reschedule")
-    booking = _locked_booking(request)
-    before = set(booking.presenters())
-    unchanged = all(getattr(booking, name) == value for name, value in plan.booking_fields().items()) and {
-        p.pk for p in booking.co_presenters.all()
-    } == {p.pk for p in plan.co_presenters}
-    if unchanged:
-        raise ValidationError({"__all__": [str(MSG_NOTHING_CHANGED)]})
-    overridden = _validate_plan(request, plan, exclude_booking=booking, fit_checked_before={p.pk for p in before})
-    booking.sequence += 1
-    _book(booking, plan)
-    _record(request, action="reschedule", actor="staff", by=by, note=_note(note, overridden))
-    notify.booking_changed_notify(
-        booking=booking,
-        added=[p for p in plan.presenters if p not in before],
-        removed=[p for p in before if p not in set(plan.presenters)],
-    )
-    return booking
-
-
-@transaction.atomic
-def booking_cancel(
-    *, request: PresentationRequest, reason: str, by: AbstractBaseUser | None = None, actor: str = "staff"
-) -> Booking:
-    """Cancel a scheduled booking: staff at any time with a reason, the requester until the cut-off."""
-    request = _locked(request, RequestStatus.SCHEDULED, action="cancel")
-    booking = _locked_booking(request)
-    if actor == "requester" and not requester_may_cancel(booking):
-        raise TransitionError(MSG_CANCEL_TOO_LATE % {"hours": settings.REQUESTER_CANCEL_CUTOFF_HOURS})
-    if actor == "staff" and not reason.strip():
-        raise ValidationError({"reason": [str(MSG_REASON_REQUIRED)]})
-    booking.sequence += 1
-    booking.cancelled_at = timezone.now()
-    booking.cancel_reason = reason.strip()
-    booking.save()
-    BusyInterval.objects.filter(booking=booking).delete()
-    _record(request, action="cancel", actor=actor, by=by, note=booking.cancel_reason, to=RequestStatus.CANCELLED)
-    notify.booking_cancelled_notify(booking=booking)
-    return booking
-
-
-@transaction.atomic
-def booking_complete(
-    *, request: PresentationRequest, by: AbstractBaseUser, attendance: int, notes: str = ""
-) -> Booking:
-    """Record that a presentation took place, with the people who came and the presenters' notes."""
-    request = _locked(request, RequestStatus.SCHEDULED, action="complete")
-    booking = _locked_booking(request)
-    if booking.end > timezone.now():
-        raise TransitionError(MSG_NOT_OVER_YET)
-    if not isinstance(attendance, int) or not 0 <= attendance <= 100_000:
-        raise ValidationError({"attendance": [str(MSG_ATTENDANCE)]})
-    booking.completed_at = timezone.now()
-    booking.actual_attendance = attendance
-    booking.presenter_notes = notes.strip()
-    booking.save()
-    _record(request, action="complete", actor="staff", by=by, note=booking.presenter_notes, to=RequestStatus.COMPLETED)
-    notify.booking_completed_notify(booking=booking)
-    return booking
 
 
 # --- The system ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from outreach.enums import RequestStatus
 from scheduling.api.filters import MSG_RANGE_TOO_LONG
 from scheduling.models import Blackout, Notification, NotificationStatus, Presenter
 from scheduling.services.availability import MSG_CONFLICT
-from scheduling.services.notify import MSG_NOT_FAILED
+from scheduling.services.delivery import MSG_NOT_FAILED
 from scheduling.services.review import MSG_LOCATION_REQUIRED, MSG_REASON_REQUIRED, Plan, request_approve
 from tests.factories import PresentationRequestFactory, PresenterFactory, days_ahead
 

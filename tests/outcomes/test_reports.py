@@ -40,6 +40,7 @@ from outreach.enums import CLOSED_STATUSES, COUNTY_CHOICES, OUTSIDE_MINNESOTA, F
 from outreach.models import PresentationRequest
 from scheduling.models import AuditEntry, Booking, Presenter
 from scheduling.services import review
+from scheduling.services.bookings import booking_cancel, booking_complete
 from scheduling.services.retention import request_erase
 from scheduling.services.review import Plan
 from tests.factories import CENTRAL, LanguageFactory, PresentationFactory, PresentationRequestFactory, days_ahead
@@ -105,7 +106,7 @@ class Builder:
         booking = review.request_approve(request=request, by=self.staff, plan=plan)
         Booking.objects.filter(pk=booking.pk).update(start=start, end=start + timedelta(hours=1))
         if complete:
-            review.booking_complete(request=request, by=self.staff, attendance=attendance or 0)
+            booking_complete(request=request, by=self.staff, attendance=attendance or 0)
             if attendance is None:
                 Booking.objects.filter(pk=booking.pk).update(actual_attendance=None)
         booking.refresh_from_db()
@@ -144,7 +145,7 @@ def fixture(staff, presenters, talks):
                   reference="H"),
     }  # fmt: skip
     cancelled = make(start=at(2026, 2, 11), talk="schools", lead="jordan", complete=False, county="dakota")
-    review.booking_cancel(request=cancelled.request, by=staff, reason="Closed")
+    booking_cancel(request=cancelled.request, by=staff, reason="Closed")
     Booking.objects.filter(pk=cancelled.pk).update(start=at(2026, 2, 11), end=at(2026, 2, 11, 11))
 
     HostEvaluation.objects.create(
@@ -538,7 +539,7 @@ def test_summary_figures_on_the_page_match_the_tables(staff_client, fixture):
 
 
 def _complete_h(fixture, staff, presenters):
-    review.booking_complete(request=fixture["H"].request, by=staff, attendance=35)
+    booking_complete(request=fixture["H"].request, by=staff, attendance=35)
 
 
 def _survey_b(fixture, staff, presenters):

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from common.dates import time_span
 from outreach.enums import RequestStatus
 from scheduling.models import AuditEntry, Blackout, Booking
-from scheduling.services import review
+from scheduling.services import bookings, proposals, review
 from tests.factories import LanguageFactory, PresentationRequestFactory, PresenterFactory, days_ahead
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,7 @@ def plan(lead, *, day=30, hour=10, co=(), override_reason=""):
 
 def test_accepting_a_proposed_time_tells_staff_which_time(submitted, lead, staff_user, staff_client, run_on_commit):
     times = [(days_ahead(40, 9), days_ahead(40, 10)), (days_ahead(41, 14), days_ahead(41, 15))]
-    review.request_propose(request=submitted, by=staff_user, times=times, lead_presenter=lead)
+    proposals.request_propose(request=submitted, by=staff_user, times=times, lead_presenter=lead)
     second = submitted.proposals.get().times.get(position=2)
     status = f"/requests/{submitted.status_token}/"
 
@@ -109,7 +109,7 @@ def test_co_presenter_added_by_reschedule_gets_an_assignment_with_invite(
     review.request_approve(request=submitted, by=staff_user, plan=plan(lead))
 
     booking = run_on_commit(
-        lambda: review.booking_reschedule(request=submitted, by=staff_user, plan=plan(lead, co=[co]))
+        lambda: bookings.booking_reschedule(request=submitted, by=staff_user, plan=plan(lead, co=[co]))
     )
 
     day = timezone.localtime(booking.start).strftime("%b %-d, %Y")
@@ -133,7 +133,7 @@ def test_waiting_proposal_shows_on_the_queue_the_staff_page_and_the_status_badge
     submitted, lead, staff_user, staff_client
 ):
     other = PresentationRequestFactory(presentation=submitted.presentation, organization_name="Carleton College")
-    review.request_propose(
+    proposals.request_propose(
         request=submitted, by=staff_user, times=[(days_ahead(40, 9), days_ahead(40, 10))], lead_presenter=lead
     )
 
@@ -297,7 +297,7 @@ def test_presenters_already_on_a_booking_are_not_asked_about_again(submitted, le
         request=submitted, by=staff_user, plan=plan(lead, co=[unqualified], override_reason="Training")
     )
 
-    booking = review.booking_reschedule(request=submitted, by=staff_user, plan=plan(lead, day=32, co=[unqualified]))
+    booking = bookings.booking_reschedule(request=submitted, by=staff_user, plan=plan(lead, day=32, co=[unqualified]))
 
     assert booking.sequence == 1
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from outreach.models import PresentationRequest
 from scheduling.models import Notification, NotificationKind, NotificationStatus
-from scheduling.services.notify import broker_outages, notification_deliver, notifications_send_due, send_notification
+from scheduling.services.delivery import broker_outages, notification_deliver, notifications_send_due, send_notification
 from tests.links import status_link_in
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ from django.utils import dateformat, timezone
 
 from outreach.models import PresentationRequest
 from scheduling.models import Notification, NotificationKind, NotificationStatus
-from scheduling.services.notify import notification_deliver, notifications_send_due
+from scheduling.services.delivery import notification_deliver, notifications_send_due
 from scheduling.services.outbox import retry_delay
 from tests.scheduling.conftest import free_port
 

@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 from common.cache import outages as cache_outages
 from outreach.models import PresentationRequest
 from scheduling.models import NotificationStatus
-from scheduling.services.notify import broker_outages, notifications_send_due
+from scheduling.services.delivery import broker_outages, notifications_send_due
 from tests.api.conftest import request_body
 from tests.scheduling.conftest import wait_for
 

@@ -14,7 +14,7 @@ from scheduling import selectors
 from scheduling.api import examples as ex
 from scheduling.api.filters import BookingFilter, NotificationFilter
 from scheduling.api.serializers import bookings as s
-from scheduling.services import notify
+from scheduling.services import delivery
 
 MSG_NO_SUCH_NOTIFICATION = _("No notification has this id.")
 
@@ -78,8 +78,8 @@ class NotificationResendView(NotificationMixin, generics.GenericAPIView):
         request=None,
         responses={
             200: NOTIFICATION_RESPONSE,
-            409: error_response(409, "It did not fail.", ("invalid_transition", notify.MSG_NOT_FAILED)),
+            409: error_response(409, "It did not fail.", ("invalid_transition", delivery.MSG_NOT_FAILED)),
         },
     )
     def post(self, request: Request, pk: int) -> Response:
-        return Response(self.answer(notify.notification_resend(notification=self.get_object())))
+        return Response(self.answer(delivery.notification_resend(notification=self.get_object())))
