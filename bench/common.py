@@ -423,8 +423,7 @@ def bookings_add(world: World, count: int, *, per_day: int = 4, cancel_every: in
     third with a co-presenter, all different that day, so no two collide (travel buffer included).
     Every ``cancel_every``-th booking is cancelled again (the public feed keeps it as CANCELLED).
     """
-    from scheduling.services.bookings import booking_cancel
-    from scheduling.services.review import Plan, request_approve
+    from scheduling.services.review import Plan, booking_cancel, request_approve
 
     per_day = min(per_day, len(world.presenters) // 2)
     made = 0

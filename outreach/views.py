@@ -54,7 +54,7 @@ from outreach.throttling import (
     submission_rate_limited,
 )
 from scheduling import selectors as scheduling_selectors
-from scheduling.services.bookings import MSG_CANCEL_TOO_LATE, requester_may_cancel
+from scheduling.services.review import MSG_CANCEL_TOO_LATE, requester_may_cancel
 
 MSG_WITHDRAWN = _("Your request has been withdrawn. We have sent you a confirmation by email.")
 MSG_PROPOSAL_ACCEPTED = _("Thank you: your presentation is scheduled. We have sent you a confirmation by email.")

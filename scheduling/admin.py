@@ -2,7 +2,7 @@
 
 Presenters and blackout periods are edited here. Bookings, proposals, the audit trail, the
 outbox and busy intervals are read-only: every change to them goes through the lifecycle
-services (scheduling.services.review, .proposals, .bookings) from the staff pages, so that the
+package (scheduling.services.review) from the staff pages, so that the
 audit entry, the no-double-booking rows and the notifications always come with it.
 """
 

@@ -20,7 +20,7 @@ from outreach.api.examples import REQUEST as REQUEST_EXAMPLE
 from outreach.enums import Format, RequestStatus
 from outreach.models import Audience, Language, Presentation
 from scheduling.models import Booking
-from scheduling.services import bookings, proposals, review
+from scheduling.services import review
 from scheduling.services.delivery import broker_outages
 from tests.factories import (
     AudienceFactory,
@@ -231,7 +231,7 @@ def request_in(translated_presentation, lead, staff_user):
             presentation=translated_presentation, organization_name="Roosevelt High School", may_list_publicly=True
         )
         if state == "proposal":
-            proposals.request_propose(
+            review.request_propose(
                 request=request,
                 by=staff_user,
                 times=[(days_ahead(35, 13), days_ahead(35, 14))],
@@ -242,11 +242,11 @@ def request_in(translated_presentation, lead, staff_user):
         elif state in ("scheduled", "cancelled", "completed"):
             review.request_approve(request=request, by=staff_user, plan=plan(lead, start=days_ahead(day, 10)))
             if state == "cancelled":
-                bookings.booking_cancel(request=request, by=staff_user, reason="The room flooded.")
+                review.booking_cancel(request=request, by=staff_user, reason="The room flooded.")
             if state == "completed":
                 past = timezone.now() - timedelta(days=2)
                 Booking.objects.filter(request=request).update(start=past - timedelta(hours=1), end=past)
-                bookings.booking_complete(request=request, by=staff_user, attendance=20)
+                review.booking_complete(request=request, by=staff_user, attendance=20)
         elif state == "declined":
             review.request_decline(request=request, by=staff_user, reason="Fully booked.")
         elif state in (RequestStatus.EXPIRED, RequestStatus.WITHDRAWN):

@@ -182,3 +182,35 @@ def test_no_project_import_hides_inside_a_function():
     }
 
     assert nested == {}
+
+
+def test_only_the_lifecycle_package_imports_its_own_modules():
+    """The request lifecycle is one service: code outside scheduling/services/review/ imports what the
+    package exports (``scheduling.services.review``), never one of its modules."""
+    package = "scheduling.services.review"
+    inside = ROOT / "scheduling" / "services" / "review"
+    submodules = {path.stem for path in inside.glob("*.py")} - {"__init__"}
+    offenders = []
+    for top in (*APPS, "tests", "bench"):
+        for path in (ROOT / top).rglob("*.py"):
+            if path.is_relative_to(inside):
+                continue
+            relative = path.relative_to(ROOT)
+            parts = relative.with_suffix("").parts
+            current = ".".join(parts[:-1])  # the package a relative import starts from
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Import):
+                    targets = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom):
+                    base = node.module or ""
+                    if node.level:
+                        anchor = current.split(".")[: len(current.split(".")) - node.level + 1]
+                        base = ".".join([*anchor, base] if base else anchor)
+                    targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
+                else:
+                    continue
+                bad = [t for t in targets if t.startswith(f"{package}.") and t.split(".")[3] in submodules]
+                offenders += [f"{relative}:{node.lineno} {target}" for target in bad]
+
+    assert submodules >= {"rules", "requests", "proposals", "bookings"}
+    assert offenders == []

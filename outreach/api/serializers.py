@@ -46,7 +46,7 @@ from outreach.services import (
     request_errors,
     window_errors,
 )
-from scheduling.services.bookings import requester_may_cancel
+from scheduling.services.review import requester_may_cancel
 
 
 def api_url(name: str, **kwargs) -> str:

@@ -42,7 +42,7 @@ from outreach.submissions import (
 )
 from outreach.throttling import MSG_RATE_LIMITED, MSG_SPAM, submission_rate_limited
 from scheduling.selectors import open_proposal_for, request_for_requester
-from scheduling.services import bookings, proposals, review
+from scheduling.services import review
 
 MSG_NO_SUCH_PRESENTATION = _("No such presentation.")
 
@@ -386,7 +386,7 @@ class RequestWithdrawView(RequesterActionView):
         409: error_response(
             409,
             "No proposal is waiting, or a presenter was booked at that time meanwhile.",
-            ("invalid_transition", proposals.MSG_NO_OPEN_PROPOSAL),
+            ("invalid_transition", review.MSG_NO_OPEN_PROPOSAL),
             ("booking_conflict", "Ana Ruiz is already booked for OS-2B7C-QW4E (...) on Mar 13, 2031, ..."),
         ),
     },
@@ -407,7 +407,7 @@ class RequestAcceptProposalView(RequesterActionView):
         ),
         404: NOT_FOUND,
         410: GONE,
-        409: error_response(409, "No proposal is waiting.", ("invalid_transition", proposals.MSG_NO_OPEN_PROPOSAL)),
+        409: error_response(409, "No proposal is waiting.", ("invalid_transition", review.MSG_NO_OPEN_PROPOSAL)),
     },
 )
 class RequestDeclineProposalView(RequesterActionView):
@@ -428,7 +428,7 @@ class RequestDeclineProposalView(RequesterActionView):
             409,
             "Not scheduled, or past the cut-off.",
             _transition("submitted", "cancelled"),
-            ("invalid_transition", bookings.MSG_CANCEL_TOO_LATE % {"hours": 48}),
+            ("invalid_transition", review.MSG_CANCEL_TOO_LATE % {"hours": 48}),
         ),
     },
 )

@@ -19,10 +19,16 @@ from outreach.enums import Format
 from outreach.models import PresentationRequest
 from scheduling.forms.fields import PresenterChoiceField, PresenterMultipleChoiceField, window_label
 from scheduling.models import Booking, Presenter
-from scheduling.services.bookings import MSG_ATTENDANCE
-from scheduling.services.proposals import MSG_PROPOSAL_TIMES
 from scheduling.services.retention import REASON_ON_REQUEST
-from scheduling.services.review import MSG_END_BEFORE_START, MSG_IN_THE_PAST, MSG_REASON_REQUIRED, MSG_TOO_LONG, Plan
+from scheduling.services.review import (
+    MSG_ATTENDANCE,
+    MSG_END_BEFORE_START,
+    MSG_IN_THE_PAST,
+    MSG_PROPOSAL_TIMES,
+    MSG_REASON_REQUIRED,
+    MSG_TOO_LONG,
+    Plan,
+)
 
 MSG_TIME_INCOMPLETE = _("Give the date, the start time and the end time.")
 MSG_VIRTUAL_LINK_INVALID = _("Enter a full web address, starting with https://.")

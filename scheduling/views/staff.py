@@ -39,7 +39,7 @@ from scheduling.forms.actions import (
 from scheduling.forms.details import StaffDetailsForm
 from scheduling.forms.filters import QueueFilterForm, parse_calendar_bound
 from scheduling.models import Answer, Booking, ProposalState
-from scheduling.services import bookings, delivery, proposals, retention, review
+from scheduling.services import delivery, retention, review
 from scheduling.services.availability import presenter_fits
 from scheduling.services.status_link import status_link_renew
 
@@ -217,11 +217,11 @@ def _action(form_class, service: Callable, success: str) -> Callable:
 
 
 request_approve = _action(ApproveForm, review.request_approve, MSG_APPROVED)
-request_propose = _action(ProposeForm, proposals.request_propose, MSG_PROPOSED)
+request_propose = _action(ProposeForm, review.request_propose, MSG_PROPOSED)
 request_decline = _action(DeclineForm, review.request_decline, MSG_DECLINED)
-booking_reschedule = _action(RescheduleForm, bookings.booking_reschedule, MSG_RESCHEDULED)
-booking_cancel = _action(CancelForm, bookings.booking_cancel, MSG_CANCELLED)
-booking_complete = _action(CompleteForm, bookings.booking_complete, MSG_COMPLETED)
+booking_reschedule = _action(RescheduleForm, review.booking_reschedule, MSG_RESCHEDULED)
+booking_cancel = _action(CancelForm, review.booking_cancel, MSG_CANCELLED)
+booking_complete = _action(CompleteForm, review.booking_complete, MSG_COMPLETED)
 request_details_edit = _action(StaffDetailsForm, request_details_update, MSG_DETAILS_SAVED)
 
 

@@ -21,8 +21,7 @@ from outreach.services import (
 )
 from outreach.throttling import MSG_RATE_LIMITED, MSG_SPAM
 from scheduling.models import Booking
-from scheduling.services.bookings import MSG_CANCEL_TOO_LATE
-from scheduling.services.review import MSG_TRANSITION_REFUSED, Plan, request_approve
+from scheduling.services.review import MSG_CANCEL_TOO_LATE, MSG_TRANSITION_REFUSED, Plan, request_approve
 from tests.api.conftest import request_body
 from tests.factories import AudienceFactory, LanguageFactory, PresentationFactory, days_ahead
 

@@ -11,8 +11,7 @@ import pytest
 from django.db import transaction
 
 from outreach.models import Audience, Language
-from scheduling.services.bookings import booking_cancel, booking_reschedule
-from scheduling.services.review import Plan
+from scheduling.services.review import Plan, booking_cancel, booking_reschedule
 from tests.calendars.test_feeds import body_of, presenter_url, schedule, staff_url, unfolded
 from tests.factories import PresentationRequestFactory, PresenterFactory, days_ahead
 

@@ -31,9 +31,8 @@ from outreach.enums import Format
 from outreach.models import Presentation, PresentationRequest
 from scheduling.admin import rotate_feed_token
 from scheduling.models import Booking, Notification, NotificationKind, Presenter
-from scheduling.services.bookings import booking_cancel, booking_complete, booking_reschedule
 from scheduling.services.retention import request_erase
-from scheduling.services.review import Plan, request_approve
+from scheduling.services.review import Plan, booking_cancel, booking_complete, booking_reschedule, request_approve
 from tests.factories import CENTRAL, PresentationRequestFactory, PresenterFactory, days_ahead
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ from common.links import link_find, link_revoke
 from common.models import LinkPurpose, PrivateLink
 from outcomes.links import survey_code_issue
 from scheduling.models import Booking, Notification
-from scheduling.services import bookings, review
+from scheduling.services import review
 from scheduling.tasks import send_reminders
 from tests.factories import PresenterFactory
 
@@ -80,7 +80,7 @@ def world(client, presentation, form_data, django_user_model, django_capture_on_
         start=timezone.now() - timedelta(hours=2), end=timezone.now() - timedelta(hours=1)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        bookings.booking_complete(request=request, by=staff, attendance=30)
+        review.booking_complete(request=request, by=staff, attendance=30)
     return {
         "received": received.url,
         "request": request,

@@ -22,8 +22,7 @@ from common.models import LinkPurpose
 from common.pagecache import page_cached
 from common.versions import CATALOG
 from outreach.models import Audience, Language
-from scheduling.services.bookings import booking_cancel, booking_reschedule
-from scheduling.services.review import Plan
+from scheduling.services.review import Plan, booking_cancel, booking_reschedule
 from tests.calendars.test_feeds import presenter_url, schedule, staff_url
 from tests.factories import AudienceFactory, LanguageFactory, PresenterFactory, days_ahead
 

@@ -16,7 +16,7 @@ from outcomes import links as outcome_links
 from outreach.enums import Format
 from outreach.models import Language
 from scheduling.models import Booking, Presenter
-from scheduling.services import bookings, proposals, review
+from scheduling.services import review
 from scheduling.services.review import Plan
 from tests.e2e.conftest import STAFF_PASSWORD, WIDTHS, page_problems, sign_in
 from tests.factories import PresentationRequestFactory, days_ahead
@@ -75,7 +75,7 @@ def site(django_user_model, staff_user, catalog):
 
     submitted = request("Roosevelt High School")
     proposed = request("Northfield Community Church")
-    proposals.request_propose(
+    review.request_propose(
         request=proposed,
         by=staff_user,
         times=[(days_ahead(35, 9), days_ahead(35, 10)), (days_ahead(36, 13), days_ahead(36, 14))],
@@ -86,14 +86,14 @@ def site(django_user_model, staff_user, catalog):
     scheduled_booking = approve(scheduled, days_ahead(30, 10))
     cancelled = request("Hibbing Clinic")
     cancelled_booking = approve(cancelled, days_ahead(31, 10))
-    bookings.booking_cancel(request=cancelled, by=None, actor="requester", reason="Our building is closed that week.")
+    review.booking_cancel(request=cancelled, by=None, actor="requester", reason="Our building is closed that week.")
     declined = request("St. Cloud Rotary")
     review.request_decline(request=declined, by=staff_user, reason="We do not present to groups under ten people.")
     withdrawn = request("Moorhead Family Services")
     review.request_withdraw(request=withdrawn, note="We found another date with a local partner.")
     completed = request("Mankato West High School")
     completed_booking = move(approve(completed, days_ahead(40, 10)), timezone.now() - timedelta(hours=4))
-    bookings.booking_complete(request=completed, by=staff_user, attendance=31)
+    review.booking_complete(request=completed, by=staff_user, attendance=31)
     presented = request("Rochester Youth Center")
     presented_booking = move(approve(presented, days_ahead(41, 10)), timezone.now() - timedelta(hours=2))
     # Today at noon: in the calendar's first week and month whenever the suite runs.

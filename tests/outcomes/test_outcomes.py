@@ -32,7 +32,7 @@ from outcomes.views import (
 )
 from outreach.enums import Format
 from scheduling.models import Booking, Notification, Presenter
-from scheduling.services import bookings, review
+from scheduling.services import review
 from scheduling.services.review import Plan
 from scheduling.tasks import send_reminders
 from tests.factories import LanguageFactory, PresentationRequestFactory, days_ahead
@@ -79,7 +79,7 @@ def move(booking: Booking, start) -> Booking:
 def completed(scheduled, request_obj, staff, run_on_commit):
     """A presentation that ended two hours ago, marked completed with 31 people; the thank-you is in mail.outbox."""
     move(scheduled, timezone.now() - timedelta(hours=3, minutes=30))
-    return run_on_commit(lambda: bookings.booking_complete(request=request_obj, by=staff, attendance=31))
+    return run_on_commit(lambda: review.booking_complete(request=request_obj, by=staff, attendance=31))
 
 
 def path_of(url: str) -> str:
@@ -454,7 +454,7 @@ def test_survey_closes_thirty_days_after_the_end(client, presented):
 
 
 def test_survey_of_a_cancelled_presentation_is_closed(client, scheduled, request_obj, staff):
-    bookings.booking_cancel(request=request_obj, by=staff, reason="Snow day")
+    review.booking_cancel(request=request_obj, by=staff, reason="Snow day")
 
     response = client.post(survey_path(scheduled), SURVEY)
 

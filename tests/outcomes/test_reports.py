@@ -40,9 +40,8 @@ from outreach.enums import CLOSED_STATUSES, COUNTY_CHOICES, OUTSIDE_MINNESOTA, F
 from outreach.models import PresentationRequest
 from scheduling.models import AuditEntry, Booking, Presenter
 from scheduling.services import review
-from scheduling.services.bookings import booking_cancel, booking_complete
 from scheduling.services.retention import request_erase
-from scheduling.services.review import Plan
+from scheduling.services.review import Plan, booking_cancel, booking_complete
 from tests.factories import CENTRAL, LanguageFactory, PresentationFactory, PresentationRequestFactory, days_ahead
 
 pytestmark = pytest.mark.django_db

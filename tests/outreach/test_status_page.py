@@ -12,8 +12,8 @@ from outreach.enums import Format, RequestStatus
 from outreach.forms import MSG_CHOOSE_PROPOSED_TIME
 from outreach.views import MSG_CANCELLED, MSG_PROPOSAL_ACCEPTED, MSG_PROPOSAL_DECLINED
 from scheduling.models import AuditEntry, Booking, Proposal, ProposalState
-from scheduling.services import bookings, proposals, review
-from scheduling.services.proposals import MSG_TIME_NO_LONGER_FREE
+from scheduling.services import review
+from scheduling.services.review import MSG_TIME_NO_LONGER_FREE
 from tests.factories import PresentationRequestFactory, PresenterFactory, days_ahead
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +65,7 @@ def schedule(request, lead, by, *, start=None, end=None, co_presenters=(), fmt=F
 
 
 def propose(request, lead, by, *days):
-    return proposals.request_propose(
+    return review.request_propose(
         request=request,
         by=by,
         times=[(days_ahead(day, 13), days_ahead(day, 14)) for day in days],
@@ -193,12 +193,12 @@ def test_closed_states_say_so_plainly(client, presentation, status, sentence):
 def test_cancelled_and_completed_say_so(client, presentation, lead, staff_user):
     cancelled = PresentationRequestFactory(presentation=presentation)
     schedule(cancelled, lead, staff_user, start=days_ahead(30, 8), end=days_ahead(30, 9))
-    bookings.booking_cancel(request=cancelled, by=staff_user, reason="The presenter is ill.")
+    review.booking_cancel(request=cancelled, by=staff_user, reason="The presenter is ill.")
     completed = PresentationRequestFactory(presentation=presentation)
     booking = schedule(completed, lead, staff_user, start=days_ahead(31, 8), end=days_ahead(31, 9))
     past = timezone.localtime(timezone.now() - timedelta(days=3))
     Booking.objects.filter(pk=booking.pk).update(start=past - timedelta(hours=1), end=past)
-    bookings.booking_complete(request=completed, by=staff_user, attendance=30)
+    review.booking_complete(request=completed, by=staff_user, attendance=30)
 
     cancelled_text = client.get(page(cancelled)).text
     completed_text = client.get(page(completed)).text
@@ -253,7 +253,7 @@ def test_accept_a_time_of_another_proposal_answers_400(client, submitted, presen
     response = client.post(page(submitted) + "proposal/accept/", {"proposed_time": other.times.get().pk})
 
     assert response.status_code == 400
-    assert str(proposals.MSG_UNKNOWN_PROPOSED_TIME) in response.text
+    assert str(review.MSG_UNKNOWN_PROPOSED_TIME) in response.text
     assert Booking.objects.count() == 0
 
 
@@ -261,7 +261,7 @@ def test_accept_without_open_proposal_answers_409(client, submitted):
     response = client.post(page(submitted) + "proposal/accept/", {"proposed_time": "1"})
 
     assert response.status_code == 409
-    assert error_text(response) == str(proposals.MSG_NO_OPEN_PROPOSAL)
+    assert error_text(response) == str(review.MSG_NO_OPEN_PROPOSAL)
 
 
 def test_accept_a_time_taken_meanwhile_answers_409_without_naming_the_other_booking(
@@ -298,7 +298,7 @@ def test_declining_twice_answers_409(client, submitted, lead, staff_user):
     response = client.post(page(submitted) + "proposal/decline/", {"note": "again"})
 
     assert response.status_code == 409
-    assert error_text(response) == str(proposals.MSG_NO_OPEN_PROPOSAL)
+    assert error_text(response) == str(review.MSG_NO_OPEN_PROPOSAL)
 
 
 # --- Cancelling -------------------------------------------------------------------------------
@@ -327,7 +327,7 @@ def test_requester_cannot_cancel_after_the_cutoff(client, submitted, lead, staff
     booking = schedule(submitted, lead, staff_user)
     soon = timezone.now() + timedelta(hours=settings.REQUESTER_CANCEL_CUTOFF_HOURS - 1)
     Booking.objects.filter(pk=booking.pk).update(start=soon, end=soon + timedelta(hours=1))
-    too_late = bookings.MSG_CANCEL_TOO_LATE % {"hours": settings.REQUESTER_CANCEL_CUTOFF_HOURS}
+    too_late = review.MSG_CANCEL_TOO_LATE % {"hours": settings.REQUESTER_CANCEL_CUTOFF_HOURS}
 
     shown = client.get(page(submitted))
     response = client.post(page(submitted) + "cancel/", {"reason": "Too late?"})

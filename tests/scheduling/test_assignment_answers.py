@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from outreach.enums import RequestStatus
 from scheduling.models import Answer, AssignmentAnswer, AuditEntry, Booking, Notification, NotificationKind
-from scheduling.services import bookings, review
+from scheduling.services import review
 from scheduling.services.assignment import MSG_DECLINE_REASON, MSG_NOT_SCHEDULED, MSG_OVER
 from scheduling.views.presenter import MSG_CONFIRMED, MSG_DECLINED
 from tests.factories import PresentationRequestFactory, PresenterFactory, days_ahead
@@ -199,7 +199,7 @@ def test_staff_replacing_the_presenter_who_declined_clears_the_notice(
     assert "Free and qualified then: Cara Ruiz." in request_page
 
     plan = review.Plan(booking.start, booking.end, cara, [ben], booking.format, booking.location)
-    bookings.booking_reschedule(request=booking.request, by=staff_user, plan=plan)
+    review.booking_reschedule(request=booking.request, by=staff_user, plan=plan)
 
     assert "h-declined" not in staff_client.get("/staff/").text
     assert "declined this presentation" not in staff_client.get(f"/staff/requests/{booking.request_id}/").text
@@ -210,7 +210,7 @@ def test_a_changed_booking_asks_for_the_answer_again(pat_client, staff_user, boo
     pat_client.post(url(booking, "confirm"))
     later = booking.start + timedelta(hours=2)
     plan = review.Plan(later, later + timedelta(hours=1), pat, [ben], booking.format, booking.location)
-    bookings.booking_reschedule(request=booking.request, by=staff_user, plan=plan)
+    review.booking_reschedule(request=booking.request, by=staff_user, plan=plan)
 
     text = page_text(pat_client.get(url(booking)))
 
@@ -219,7 +219,7 @@ def test_a_changed_booking_asks_for_the_answer_again(pat_client, staff_user, boo
 
 
 def test_a_cancelled_or_past_booking_cannot_be_answered(pat_client, staff_user, booking):
-    bookings.booking_cancel(request=booking.request, by=staff_user, reason="The school closed.")
+    review.booking_cancel(request=booking.request, by=staff_user, reason="The school closed.")
     cancelled_page = pat_client.get(url(booking))
     cancelled = pat_client.post(url(booking, "confirm"))
 
@@ -245,7 +245,7 @@ def test_a_booking_that_has_ended_cannot_be_declined(pat_client, booking):
 def test_the_assignment_and_update_emails_link_each_presenter_to_their_page(staff_user, booking, pat, ben):
     later = booking.start + timedelta(hours=2)
     plan = review.Plan(later, later + timedelta(hours=1), pat, [ben], booking.format, booking.location)
-    bookings.booking_reschedule(request=booking.request, by=staff_user, plan=plan)
+    review.booking_reschedule(request=booking.request, by=staff_user, plan=plan)
     link = f"https://outreach.test/my/bookings/{booking.pk}/"
 
     emails = Notification.objects.filter(recipient__in=[pat.email, ben.email]).order_by("kind", "recipient")

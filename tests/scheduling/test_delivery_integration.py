@@ -19,9 +19,8 @@ from icalendar import Calendar
 from outreach.models import PresentationRequest
 from scheduling.models import Notification, NotificationStatus, Presenter
 from scheduling.models import NotificationKind as Kind
-from scheduling.services.bookings import booking_cancel, booking_reschedule
 from scheduling.services.delivery import broker_outages, notifications_send_due
-from scheduling.services.review import Plan, request_approve
+from scheduling.services.review import Plan, booking_cancel, booking_reschedule, request_approve
 from tests.factories import days_ahead
 from tests.scheduling.conftest import WAIT_SECONDS, WorkerProcess, wait_for
 

@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 
 from outreach.enums import Format
 from scheduling.models import Booking, BusyInterval, Presenter
-from scheduling.services import bookings, review
+from scheduling.services import review
 from scheduling.services.availability import BookingConflict
 from scheduling.services.review import Plan
 from tests.factories import LanguageFactory, PresentationRequestFactory, days_ahead
@@ -80,7 +80,7 @@ def test_cancelled_booking_no_longer_blocks_the_time(presenter, django_user_mode
     presenter.presentations.add(first.presentation)
     plan = Plan(days_ahead(30, 10), days_ahead(30, 11), presenter, location="Room 1")
     review.request_approve(request=first, by=staff, plan=plan)
-    bookings.booking_cancel(request=first, by=staff, reason="Closed")
+    review.booking_cancel(request=first, by=staff, reason="Closed")
     second = PresentationRequestFactory(presentation=first.presentation)
 
     booking = review.request_approve(request=second, by=staff, plan=plan)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from outreach.enums import Format, RequestStatus
 from outreach.models import PresentationRequest
 from scheduling.models import Booking
-from scheduling.services import bookings, notify, proposals, review
+from scheduling.services import notify, review
 from scheduling.services.review import Plan
 from scheduling.tasks import send_reminders
 from tests.factories import PresentationRequestFactory, PresenterFactory, days_ahead
@@ -178,21 +178,21 @@ def test_somali_acknowledgement(somali, run_on_commit):
 
 def test_somali_proposal_confirmation_change_reminder_and_cancellation(somali, alex, staff_user, run_on_commit):
     times = [(days_ahead(40, 9), days_ahead(40, 10))]
-    run_on_commit(lambda: proposals.request_propose(request=somali, by=staff_user, times=times, lead_presenter=alex))
+    run_on_commit(lambda: review.request_propose(request=somali, by=staff_user, times=times, lead_presenter=alex))
     proposal_mail = to(CONTACT)
     booking = run_on_commit(
-        lambda: proposals.proposal_accept(request=somali, proposed_time_id=somali.proposals.get().times.get().pk)
+        lambda: review.proposal_accept(request=somali, proposed_time_id=somali.proposals.get().times.get().pk)
     )
     confirmation = to(CONTACT)
     start = timezone.localtime(booking.start)
     moved = Plan(days_ahead(41, 13), days_ahead(41, 14), alex, [], Format.IN_PERSON, "Hall B")
-    run_on_commit(lambda: bookings.booking_reschedule(request=somali, by=staff_user, plan=moved))
+    run_on_commit(lambda: review.booking_reschedule(request=somali, by=staff_user, plan=moved))
     update = to(CONTACT)
     Booking.objects.filter(pk=booking.pk).update(start=timezone.now() + timedelta(days=6, hours=1))
     Booking.objects.filter(pk=booking.pk).update(end=timezone.now() + timedelta(days=6, hours=2))
     run_on_commit(lambda: send_reminders.apply().get())
     reminder = to(CONTACT)
-    run_on_commit(lambda: bookings.booking_cancel(request=somali, by=staff_user, reason="Qolka ayaa xiran."))
+    run_on_commit(lambda: review.booking_cancel(request=somali, by=staff_user, reason="Qolka ayaa xiran."))
     cancellation = to(CONTACT)
 
     for message in (proposal_mail, confirmation, update, reminder, cancellation):
@@ -220,7 +220,7 @@ def test_somali_thank_you_and_evaluation_reminder(somali, alex, staff_user, run_
     past = timezone.now() - timedelta(hours=3)
     Booking.objects.filter(pk=booking.pk).update(start=past, end=past + timedelta(hours=1))
 
-    run_on_commit(lambda: bookings.booking_complete(request=somali, by=staff_user, attendance=25))
+    run_on_commit(lambda: review.booking_complete(request=somali, by=staff_user, attendance=25))
     thanks = to(CONTACT)
     booking.refresh_from_db()
     run_on_commit(lambda: notify.evaluation_reminder_notify(booking=booking))

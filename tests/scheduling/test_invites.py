@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from outreach.enums import Format
 from scheduling.models import Booking, Notification, Presenter
-from scheduling.services import bookings, proposals, review
+from scheduling.services import review
 from scheduling.services.review import Plan
 from scheduling.tasks import send_reminders
 from tests.factories import CENTRAL, LanguageFactory, PresentationRequestFactory, days_ahead
@@ -137,7 +137,7 @@ def test_reschedule_with_presenter_change_updates_current_and_cancels_removed(
     review.request_approve(request=request_obj, by=staff, plan=plan([alex], days_ahead(30, 10)))
 
     booking = run_on_commit(
-        lambda: bookings.booking_reschedule(request=request_obj, by=staff, plan=plan([jordan], days_ahead(31, 13)))
+        lambda: review.booking_reschedule(request=request_obj, by=staff, plan=plan([jordan], days_ahead(31, 13)))
     )
 
     assert booking.sequence == 1
@@ -158,7 +158,7 @@ def test_reschedule_with_presenter_change_updates_current_and_cancels_removed(
 def test_cancel_sends_cancel_to_requester_and_presenters_and_notice_to_staff(request_obj, alex, staff, run_on_commit):
     review.request_approve(request=request_obj, by=staff, plan=plan([alex], days_ahead(30, 10)))
 
-    run_on_commit(lambda: bookings.booking_cancel(request=request_obj, by=staff, reason="Building closed for repairs"))
+    run_on_commit(lambda: review.booking_cancel(request=request_obj, by=staff, reason="Building closed for repairs"))
 
     assert {m.to[0] for m in mail.outbox} == {CONTACT, "alex@presenters.test", STAFF}
     assert invite_of(to(CONTACT))[0] == "CANCEL"
@@ -176,19 +176,17 @@ def test_withdraw_decline_expire_proposal_and_thank_you_rows(request_obj, alex, 
     ]
 
     times = [(days_ahead(40, 9), days_ahead(40, 10))]
-    run_on_commit(lambda: proposals.request_propose(request=request_obj, by=staff, times=times, lead_presenter=alex))
+    run_on_commit(lambda: review.request_propose(request=request_obj, by=staff, times=times, lead_presenter=alex))
     assert sent() == [(CONTACT, f"Other times proposed for your request {request_obj.reference}")]
     assert status_link(request_obj, mail.outbox[0].body) in mail.outbox[0].body
 
     booking = run_on_commit(
-        lambda: proposals.proposal_accept(
-            request=request_obj, proposed_time_id=request_obj.proposals.get().times.get().pk
-        )
+        lambda: review.proposal_accept(request=request_obj, proposed_time_id=request_obj.proposals.get().times.get().pk)
     )
     Booking.objects.filter(pk=booking.pk).update(
         start=timezone.now() - timedelta(hours=2), end=timezone.now() - timedelta(hours=1)
     )
-    run_on_commit(lambda: bookings.booking_complete(request=request_obj, by=staff, attendance=31))
+    run_on_commit(lambda: review.booking_complete(request=request_obj, by=staff, attendance=31))
     assert sent() == [(CONTACT, f"Thank you for hosting {request_obj.presentation.title}")]
 
 
@@ -264,10 +262,10 @@ def test_sequence_rises_and_uid_stays_across_the_lifecycle(request_obj, alex, st
     run_on_commit(lambda: review.request_approve(request=request_obj, by=staff, plan=plan([alex], days_ahead(30, 10))))
     seen.append(invite_of(to(CONTACT)))
     run_on_commit(
-        lambda: bookings.booking_reschedule(request=request_obj, by=staff, plan=plan([alex], days_ahead(31, 10)))
+        lambda: review.booking_reschedule(request=request_obj, by=staff, plan=plan([alex], days_ahead(31, 10)))
     )
     seen.append(invite_of(to(CONTACT)))
-    run_on_commit(lambda: bookings.booking_cancel(request=request_obj, by=staff, reason="Closed"))
+    run_on_commit(lambda: review.booking_cancel(request=request_obj, by=staff, reason="Closed"))
     seen.append(invite_of(to(CONTACT)))
 
     summary = [
@@ -363,7 +361,7 @@ def test_reminders_and_cancellations_speak_to_each_recipient(request_obj, alex, 
     )
     run_on_commit(lambda: send_reminders.apply().get())
     day = {address: opening(address) for address in (CONTACT, "alex@presenters.test")}
-    run_on_commit(lambda: bookings.booking_cancel(request=request_obj, by=staff, reason="Closed"))
+    run_on_commit(lambda: review.booking_cancel(request=request_obj, by=staff, reason="Closed"))
     cancelled = opening("alex@presenters.test")
     again = "You are welcome to request a presentation again: https://outreach.test/presentations/"
 
@@ -381,7 +379,7 @@ def test_reminders_and_cancellations_speak_to_each_recipient(request_obj, alex, 
 
 def test_cancelled_booking_gets_no_reminder(request_obj, alex, staff):
     booking = review.request_approve(request=request_obj, by=staff, plan=plan([alex], days_ahead(30, 10)))
-    bookings.booking_cancel(request=request_obj, by=staff, reason="Closed")
+    review.booking_cancel(request=request_obj, by=staff, reason="Closed")
     Booking.objects.filter(pk=booking.pk).update(
         start=timezone.now() + timedelta(days=2), end=timezone.now() + timedelta(days=2, hours=1)
     )

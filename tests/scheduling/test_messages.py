@@ -9,6 +9,7 @@ from email import policy
 import icalendar
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -16,7 +17,7 @@ from rest_framework.test import APIClient
 from common.dates import time_span
 from outreach.enums import RequestStatus
 from scheduling.models import AuditEntry, Blackout, Booking
-from scheduling.services import bookings, proposals, review
+from scheduling.services import review
 from tests.factories import LanguageFactory, PresentationRequestFactory, PresenterFactory, days_ahead
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,7 @@ def plan(lead, *, day=30, hour=10, co=(), override_reason=""):
 
 def test_accepting_a_proposed_time_tells_staff_which_time(submitted, lead, staff_user, staff_client, run_on_commit):
     times = [(days_ahead(40, 9), days_ahead(40, 10)), (days_ahead(41, 14), days_ahead(41, 15))]
-    proposals.request_propose(request=submitted, by=staff_user, times=times, lead_presenter=lead)
+    review.request_propose(request=submitted, by=staff_user, times=times, lead_presenter=lead)
     second = submitted.proposals.get().times.get(position=2)
     status = f"/requests/{submitted.status_token}/"
 
@@ -109,7 +110,7 @@ def test_co_presenter_added_by_reschedule_gets_an_assignment_with_invite(
     review.request_approve(request=submitted, by=staff_user, plan=plan(lead))
 
     booking = run_on_commit(
-        lambda: bookings.booking_reschedule(request=submitted, by=staff_user, plan=plan(lead, co=[co]))
+        lambda: review.booking_reschedule(request=submitted, by=staff_user, plan=plan(lead, co=[co]))
     )
 
     day = timezone.localtime(booking.start).strftime("%b %-d, %Y")
@@ -133,7 +134,7 @@ def test_waiting_proposal_shows_on_the_queue_the_staff_page_and_the_status_badge
     submitted, lead, staff_user, staff_client
 ):
     other = PresentationRequestFactory(presentation=submitted.presentation, organization_name="Carleton College")
-    proposals.request_propose(
+    review.request_propose(
         request=submitted, by=staff_user, times=[(days_ahead(40, 9), days_ahead(40, 10))], lead_presenter=lead
     )
 
@@ -297,7 +298,7 @@ def test_presenters_already_on_a_booking_are_not_asked_about_again(submitted, le
         request=submitted, by=staff_user, plan=plan(lead, co=[unqualified], override_reason="Training")
     )
 
-    booking = bookings.booking_reschedule(request=submitted, by=staff_user, plan=plan(lead, day=32, co=[unqualified]))
+    booking = review.booking_reschedule(request=submitted, by=staff_user, plan=plan(lead, day=32, co=[unqualified]))
 
     assert booking.sequence == 1
 
@@ -307,7 +308,7 @@ def test_lead_who_does_not_speak_the_language_needs_a_reason(submitted, presenta
         name="Dee Yang", presentations=[presentation], languages=[LanguageFactory(code="so", name="Somali")]
     )
 
-    with pytest.raises(review.ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused:
         review.request_approve(request=submitted, by=staff_user, plan=plan(somali_only))
 
     assert refused.value.message_dict["lead_presenter"] == [

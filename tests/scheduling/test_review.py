@@ -1,5 +1,5 @@
-"""The request lifecycle (scheduling.services.review, .proposals, .bookings): every transition, every
-refusal, the audit trail."""
+"""The request lifecycle (the scheduling.services.review package): every transition, every refusal,
+the audit trail."""
 
 from datetime import timedelta
 
@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from outreach.enums import Format, RequestStatus
 from outreach.models import PresentationRequest
 from scheduling.models import AuditEntry, Blackout, Booking, BusyInterval, Notification, Presenter, ProposalState
-from scheduling.services import bookings, proposals, review
+from scheduling.services import review
 from scheduling.services.availability import BookingConflict, presenters_available_for
 from scheduling.services.review import Plan, TransitionError
 from tests.factories import LanguageFactory, PresentationRequestFactory, days_ahead
@@ -181,7 +181,7 @@ def test_bookings_one_buffer_apart_are_allowed(request_obj, alex, staff):
 
 def test_cancelled_booking_frees_the_time(request_obj, alex, staff):
     review.request_approve(request=request_obj, by=staff, plan=plan_at(alex))
-    bookings.booking_cancel(request=request_obj, by=staff, reason="Snow day")
+    review.booking_cancel(request=request_obj, by=staff, reason="Snow day")
     second = PresentationRequestFactory(presentation=request_obj.presentation)
 
     booking = review.request_approve(request=second, by=staff, plan=plan_at(alex))
@@ -254,12 +254,12 @@ def test_withdraw_after_decision_is_refused(request_obj, staff):
 
 def test_proposal_round_trip_accept(request_obj, alex, staff):
     times = [(days_ahead(35, 9), days_ahead(35, 10)), (days_ahead(36, 13), days_ahead(36, 14))]
-    proposal = proposals.request_propose(
+    proposal = review.request_propose(
         request=request_obj, by=staff, times=times, lead_presenter=alex, message="Would one of these work?"
     )
     second_time = proposal.times.get(position=2)
 
-    booking = proposals.proposal_accept(request=request_obj, proposed_time_id=second_time.pk)
+    booking = review.proposal_accept(request=request_obj, proposed_time_id=second_time.pk)
 
     request_obj.refresh_from_db()
     proposal.refresh_from_db()
@@ -273,11 +273,11 @@ def test_proposal_round_trip_accept(request_obj, alex, staff):
 
 
 def test_proposal_round_trip_decline_returns_to_staff(request_obj, alex, staff):
-    proposals.request_propose(
+    review.request_propose(
         request=request_obj, by=staff, times=[(days_ahead(35, 9), days_ahead(35, 10))], lead_presenter=alex
     )
 
-    proposal = proposals.proposal_decline(request=request_obj, note="Our building is closed then.")
+    proposal = review.proposal_decline(request=request_obj, note="Our building is closed then.")
 
     request_obj.refresh_from_db()
     assert (request_obj.status, proposal.state, proposal.requester_note) == (
@@ -286,18 +286,18 @@ def test_proposal_round_trip_decline_returns_to_staff(request_obj, alex, staff):
         "Our building is closed then.",
     )
     with pytest.raises(TransitionError) as nothing_open:
-        proposals.proposal_accept(request=request_obj, proposed_time_id=proposal.times.get().pk)
+        review.proposal_accept(request=request_obj, proposed_time_id=proposal.times.get().pk)
     assert nothing_open.value.message == "There is no proposal waiting for an answer."
     assert Notification.objects.filter(kind="staff_proposal_declined").count() == 1
 
 
 def test_proposal_accept_unknown_time_is_refused(request_obj, alex, staff):
-    proposals.request_propose(
+    review.request_propose(
         request=request_obj, by=staff, times=[(days_ahead(35, 9), days_ahead(35, 10))], lead_presenter=alex
     )
 
     with pytest.raises(ValidationError) as refused:
-        proposals.proposal_accept(request=request_obj, proposed_time_id=999_999)
+        review.proposal_accept(request=request_obj, proposed_time_id=999_999)
 
     assert refused.value.message_dict == {"proposed_time": ["That time is not one of the proposed times."]}
 
@@ -307,7 +307,7 @@ def test_propose_needs_one_to_three_times(request_obj, alex, staff):
 
     for times in ([], four):
         with pytest.raises(ValidationError) as refused:
-            proposals.request_propose(request=request_obj, by=staff, times=times, lead_presenter=alex)
+            review.request_propose(request=request_obj, by=staff, times=times, lead_presenter=alex)
         assert refused.value.message_dict == {"times": ["Propose one to three times."]}
 
 
@@ -318,8 +318,8 @@ def test_reschedule_raises_sequence_and_keeps_uid(request_obj, alex, staff):
     booking = review.request_approve(request=request_obj, by=staff, plan=plan_at(alex))
     uid = booking.uid
 
-    moved = bookings.booking_reschedule(request=request_obj, by=staff, plan=plan_at(alex, day=31), note="Moved a day")
-    again = bookings.booking_reschedule(request=request_obj, by=staff, plan=plan_at(alex, day=31, hour=13))
+    moved = review.booking_reschedule(request=request_obj, by=staff, plan=plan_at(alex, day=31), note="Moved a day")
+    again = review.booking_reschedule(request=request_obj, by=staff, plan=plan_at(alex, day=31, hour=13))
 
     assert (moved.uid, again.uid, again.sequence) == (uid, uid, 2)
     assert list(BusyInterval.objects.filter(booking=booking, kind="presenting").values_list("start", flat=True)) == [
@@ -335,7 +335,7 @@ def test_reschedule_with_nothing_changed_is_refused(request_obj, alex, staff):
     review.request_approve(request=request_obj, by=staff, plan=plan_at(alex))
 
     with pytest.raises(ValidationError) as refused:
-        bookings.booking_reschedule(request=request_obj, by=staff, plan=plan_at(alex))
+        review.booking_reschedule(request=request_obj, by=staff, plan=plan_at(alex))
 
     assert refused.value.messages == ["Nothing changed: choose another time, other presenters or another place."]
 
@@ -344,7 +344,7 @@ def test_reschedule_onto_own_time_with_new_copresenter_is_allowed(request_obj, a
     review.request_approve(request=request_obj, by=staff, plan=plan_at(alex))
     jordan = make_presenter("Jordan Lee", request_obj.presentation)
 
-    booking = bookings.booking_reschedule(request=request_obj, by=staff, plan=plan_at(alex, co=[jordan]))
+    booking = review.booking_reschedule(request=request_obj, by=staff, plan=plan_at(alex, co=[jordan]))
 
     assert [p.name for p in booking.presenters()] == ["Alex Rivera", "Jordan Lee"]
     assert BusyInterval.objects.filter(booking=booking).count() == 4
@@ -352,7 +352,7 @@ def test_reschedule_onto_own_time_with_new_copresenter_is_allowed(request_obj, a
 
 def test_reschedule_of_submitted_request_is_refused(request_obj, alex, staff):
     with pytest.raises(TransitionError) as refused:
-        bookings.booking_reschedule(request=request_obj, by=staff, plan=plan_at(alex))
+        review.booking_reschedule(request=request_obj, by=staff, plan=plan_at(alex))
 
     assert refused.value.message == "This request is submitted, so it cannot be rescheduled."
 
@@ -361,8 +361,8 @@ def test_staff_cancel_needs_reason(request_obj, alex, staff):
     review.request_approve(request=request_obj, by=staff, plan=plan_at(alex))
 
     with pytest.raises(ValidationError):
-        bookings.booking_cancel(request=request_obj, by=staff, reason="")
-    booking = bookings.booking_cancel(request=request_obj, by=staff, reason="Presenter ill")
+        review.booking_cancel(request=request_obj, by=staff, reason="")
+    booking = review.booking_cancel(request=request_obj, by=staff, reason="Presenter ill")
 
     assert (booking.sequence, booking.cancel_reason, booking.is_active) == (1, "Presenter ill", False)
     assert BusyInterval.objects.filter(booking=booking).count() == 0
@@ -375,7 +375,7 @@ def test_requester_cancel_allowed_before_cutoff_refused_after(request_obj, alex,
     )
 
     with pytest.raises(TransitionError) as too_late:
-        bookings.booking_cancel(request=request_obj, reason="", actor="requester")
+        review.booking_cancel(request=request_obj, reason="", actor="requester")
     assert too_late.value.message == (
         "It is less than 48 hours before the presentation, so it can no longer be cancelled online. "
         "Please call or email us."
@@ -384,7 +384,7 @@ def test_requester_cancel_allowed_before_cutoff_refused_after(request_obj, alex,
     Booking.objects.filter(pk=booking.pk).update(
         start=timezone.now() + timedelta(hours=49), end=timezone.now() + timedelta(hours=50)
     )
-    bookings.booking_cancel(request=request_obj, reason="", actor="requester")
+    review.booking_cancel(request=request_obj, reason="", actor="requester")
     request_obj.refresh_from_db()
     assert request_obj.status == "cancelled"
     assert audit_trail(request_obj)[-1] == ("requester", "cancel", "scheduled", "cancelled")
@@ -394,13 +394,13 @@ def test_complete_only_after_the_end(request_obj, alex, staff):
     booking = review.request_approve(request=request_obj, by=staff, plan=plan_at(alex))
 
     with pytest.raises(TransitionError) as early:
-        bookings.booking_complete(request=request_obj, by=staff, attendance=40)
+        review.booking_complete(request=request_obj, by=staff, attendance=40)
     Booking.objects.filter(pk=booking.pk).update(
         start=timezone.now() - timedelta(hours=3), end=timezone.now() - timedelta(hours=2)
     )
     with pytest.raises(ValidationError) as bad_count:
-        bookings.booking_complete(request=request_obj, by=staff, attendance=-1)
-    done = bookings.booking_complete(request=request_obj, by=staff, attendance=38, notes="Good questions")
+        review.booking_complete(request=request_obj, by=staff, attendance=-1)
+    done = review.booking_complete(request=request_obj, by=staff, attendance=38, notes="Good questions")
 
     assert early.value.message == "The presentation has not ended yet, so it cannot be marked completed."
     assert bad_count.value.message_dict == {"attendance": ["Enter the number of people who attended (0 to 100,000)."]}
@@ -430,7 +430,7 @@ def test_expire_only_when_every_window_has_passed(request_obj, django_capture_on
 
 
 def test_open_proposal_in_future_keeps_request_alive(request_obj, alex, staff):
-    proposals.request_propose(
+    review.request_propose(
         request=request_obj, by=staff, times=[(days_ahead(35, 9), days_ahead(35, 10))], lead_presenter=alex
     )
     request_obj.windows.update(
@@ -448,8 +448,8 @@ def test_no_transition_from_final_states(alex, staff):
             lambda r: review.request_approve(request=r, by=staff, plan=plan_at(alex)),
             lambda r: review.request_decline(request=r, by=staff, reason="x"),
             lambda r: review.request_withdraw(request=r),
-            lambda r: bookings.booking_cancel(request=r, by=staff, reason="x"),
-            lambda r: bookings.booking_complete(request=r, by=staff, attendance=1),
+            lambda r: review.booking_cancel(request=r, by=staff, reason="x"),
+            lambda r: review.booking_complete(request=r, by=staff, attendance=1),
         ):
             with pytest.raises(TransitionError):
                 attempt(final)
@@ -458,13 +458,13 @@ def test_no_transition_from_final_states(alex, staff):
 
 def test_proposal_accept_on_a_time_taken_since_does_not_name_the_other_booking(request_obj, alex, staff):
     times = [(days_ahead(35, 9), days_ahead(35, 10))]
-    proposal = proposals.request_propose(request=request_obj, by=staff, times=times, lead_presenter=alex)
+    proposal = review.request_propose(request=request_obj, by=staff, times=times, lead_presenter=alex)
     shelter = PresentationRequestFactory(presentation=request_obj.presentation, organization_name="Safe House Shelter")
     review.request_approve(request=shelter, by=staff, plan=plan_at(alex, day=35, hour=9))
 
     with pytest.raises(BookingConflict) as conflict:
-        proposals.proposal_accept(request=request_obj, proposed_time_id=proposal.times.get().pk)
+        review.proposal_accept(request=request_obj, proposed_time_id=proposal.times.get().pk)
 
-    assert conflict.value.message == str(proposals.MSG_TIME_NO_LONGER_FREE)
+    assert conflict.value.message == str(review.MSG_TIME_NO_LONGER_FREE)
     request_obj.refresh_from_db()
     assert request_obj.status == RequestStatus.SUBMITTED

@@ -12,7 +12,7 @@ from django.test import Client
 
 from outreach.services import MSG_REGISTRATION_URL, DetailsLocked, request_details_update
 from scheduling.models import AuditEntry, Notification, NotificationKind
-from scheduling.services import bookings, review
+from scheduling.services import review
 from scheduling.views.staff import MSG_DETAILS_SAVED
 from tests.factories import PresentationRequestFactory, PresenterFactory, days_ahead
 
@@ -122,7 +122,7 @@ def test_a_bad_registration_link_is_refused_next_to_it_and_what_was_typed_is_kep
 
 
 def test_the_details_form_is_not_offered_once_the_request_is_closed(staff_client, staff_user, scheduled):
-    bookings.booking_cancel(request=scheduled, by=staff_user, reason="The room flooded.")
+    review.booking_cancel(request=scheduled, by=staff_user, reason="The room flooded.")
 
     page = staff_client.get(scheduled.get_staff_url()).text
     answer = staff_client.post(details_url(scheduled), STAFF_FORM)

@@ -17,7 +17,7 @@ from scheduling.forms.actions import MSG_TIME_INCOMPLETE
 from scheduling.forms.filters import MSG_DATE_RANGE
 from scheduling.models import AuditEntry, Booking, Notification, NotificationKind, NotificationStatus, Proposal
 from scheduling.models.bookings import ProposalState
-from scheduling.services import bookings, proposals, review
+from scheduling.services import review
 from scheduling.services.availability import BookingConflict, booking_conflicts
 from scheduling.services.delivery import MSG_NOT_FAILED
 from scheduling.views.staff import (
@@ -659,7 +659,7 @@ def test_reschedule_form_is_prefilled_and_nothing_changed_answers_400(staff_clie
     )
 
     assert response.status_code == 400
-    assert html.escape(str(bookings.MSG_NOTHING_CHANGED)) in response.text
+    assert html.escape(str(review.MSG_NOTHING_CHANGED)) in response.text
     assert Booking.objects.get().sequence == 0
 
 
@@ -701,7 +701,7 @@ def test_complete_before_the_end_answers_409(staff_client, staff_user, submitted
     response = staff_client.post(staff_url(submitted, "complete"), {"complete-attendance": "30"})
 
     assert response.status_code == 409
-    assert alert_text(response) == f"Not done: {bookings.MSG_NOT_OVER_YET}"
+    assert alert_text(response) == f"Not done: {review.MSG_NOT_OVER_YET}"
     assert "It can be marked completed after it ends" in response.text
     submitted.refresh_from_db()
     assert submitted.status == RequestStatus.SCHEDULED
@@ -740,7 +740,7 @@ def test_complete_bad_attendance_answers_400(staff_client, staff_user, submitted
 
 def test_audit_trail_and_notifications_are_listed_in_order(staff_client, staff_user, submitted, lead):
     schedule(submitted, lead, staff_user)
-    bookings.booking_cancel(request=submitted, by=staff_user, reason="Snow day.")
+    review.booking_cancel(request=submitted, by=staff_user, reason="Snow day.")
 
     response = staff_client.get(staff_url(submitted))
 
@@ -914,7 +914,7 @@ def test_calendar_counts_proposed_times_with_the_windows_of_their_day(staff_clie
         request = PresentationRequestFactory(presentation=presentation, windows=[])
         request.windows.create(position=1, start=days_ahead(40, hour), end=days_ahead(40, hour, 30))
     proposed = PresentationRequestFactory(presentation=presentation)
-    proposals.request_propose(
+    review.request_propose(
         request=proposed,
         by=staff_user,
         lead_presenter=lead,

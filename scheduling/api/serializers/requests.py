@@ -13,10 +13,8 @@ from outreach.models import PresentationRequest
 from scheduling.api.serializers.bookings import BookingSerializer, BookingTimesSerializer, NotificationBriefSerializer
 from scheduling.api.serializers.people import EndAfterStartMixin, PresenterBriefSerializer, presenter_field
 from scheduling.models import PROPOSAL_TERMS, AuditEntry, Proposal
-from scheduling.services.bookings import MSG_ATTENDANCE
-from scheduling.services.proposals import MSG_PROPOSAL_TIMES
 from scheduling.services.retention import REASON_ON_REQUEST
-from scheduling.services.review import MSG_REASON_REQUIRED, Plan
+from scheduling.services.review import MSG_ATTENDANCE, MSG_PROPOSAL_TIMES, MSG_REASON_REQUIRED, Plan
 
 MSG_NO_SUCH_WINDOW = _("This request has no preferred window at that position.")
 MSG_WHEN_REQUIRED = _("Give a window, or a start and an end.")

@@ -18,7 +18,7 @@ from scheduling import selectors
 from scheduling.api import examples as ex
 from scheduling.api.filters import StaffRequestFilter
 from scheduling.api.serializers import requests as s
-from scheduling.services import bookings, proposals, retention, review
+from scheduling.services import retention, review
 from scheduling.services.status_link import status_link_renew
 
 MSG_NO_SUCH_REQUEST = _("No request has this id.")
@@ -163,7 +163,7 @@ class RequestApproveView(RequestActionView):
 )
 class RequestProposeView(RequestActionView):
     serializer_class = s.ProposeSerializer
-    service = staticmethod(proposals.request_propose)
+    service = staticmethod(review.request_propose)
 
 
 @_documented(
@@ -183,7 +183,7 @@ class RequestDeclineView(RequestActionView):
 )
 class RequestRescheduleView(RequestActionView):
     serializer_class = s.RescheduleSerializer
-    service = staticmethod(bookings.booking_reschedule)
+    service = staticmethod(review.booking_reschedule)
 
 
 @_documented(
@@ -193,7 +193,7 @@ class RequestRescheduleView(RequestActionView):
 )
 class RequestCancelView(RequestActionView):
     serializer_class = s.StaffReasonSerializer
-    service = staticmethod(bookings.booking_cancel)
+    service = staticmethod(review.booking_cancel)
 
 
 @_documented(
@@ -203,7 +203,7 @@ class RequestCancelView(RequestActionView):
 )
 class RequestCompleteView(RequestActionView):
     serializer_class = s.CompleteSerializer
-    service = staticmethod(bookings.booking_complete)
+    service = staticmethod(review.booking_complete)
 
 
 @_documented(

@@ -1,6 +1,6 @@
 """The lifecycle's changes to a scheduled booking: staff reschedule it (SEQUENCE + 1), staff or
 the requester (until the cut-off) cancel it, staff mark it completed. Transitions of the request
-lifecycle (``review``), each one transaction with its audit entry and outbox rows.
+lifecycle (the ``review`` package), each one transaction with its audit entry and outbox rows.
 """
 
 from datetime import datetime, timedelta
@@ -16,15 +16,15 @@ from outreach.enums import RequestStatus
 from outreach.models import PresentationRequest
 from scheduling.models import Booking, BusyInterval
 from scheduling.services import notify
-from scheduling.services.review import (
+from scheduling.services.review.rules import (
     MSG_REASON_REQUIRED,
     Plan,
     TransitionError,
-    _book,
-    _locked,
-    _note,
-    _record,
-    _validate_plan,
+    audit_note,
+    book,
+    locked,
+    record,
+    validate_plan,
 )
 
 MSG_NOTHING_CHANGED = _("Nothing changed: choose another time, other presenters or another place.")
@@ -52,7 +52,7 @@ def _locked_booking(request: PresentationRequest) -> Booking:
 @transaction.atomic
 def booking_reschedule(*, request: PresentationRequest, by: AbstractBaseUser, plan: Plan, note: str = "") -> Booking:
     """Change the time, presenters or place of a scheduled booking. SEQUENCE rises by one."""
-    request = _locked(request, RequestStatus.SCHEDULED, action="reschedule")
+    request = locked(request, RequestStatus.SCHEDULED, action="reschedule")
     booking = _locked_booking(request)
     before = set(booking.presenters())
     unchanged = all(getattr(booking, name) == value for name, value in plan.booking_fields().items()) and {
@@ -60,10 +60,10 @@ def booking_reschedule(*, request: PresentationRequest, by: AbstractBaseUser, pl
     } == {p.pk for p in plan.co_presenters}
     if unchanged:
         raise ValidationError({"__all__": [str(MSG_NOTHING_CHANGED)]})
-    overridden = _validate_plan(request, plan, exclude_booking=booking, fit_checked_before={p.pk for p in before})
+    overridden = validate_plan(request, plan, exclude_booking=booking, fit_checked_before={p.pk for p in before})
     booking.sequence += 1
-    _book(booking, plan)
-    _record(request, action="reschedule", actor="staff", by=by, note=_note(note, overridden))
+    book(booking, plan)
+    record(request, action="reschedule", actor="staff", by=by, note=audit_note(note, overridden))
     notify.booking_changed_notify(
         booking=booking,
         added=[p for p in plan.presenters if p not in before],
@@ -77,7 +77,7 @@ def booking_cancel(
     *, request: PresentationRequest, reason: str, by: AbstractBaseUser | None = None, actor: str = "staff"
 ) -> Booking:
     """Cancel a scheduled booking: staff at any time with a reason, the requester until the cut-off."""
-    request = _locked(request, RequestStatus.SCHEDULED, action="cancel")
+    request = locked(request, RequestStatus.SCHEDULED, action="cancel")
     booking = _locked_booking(request)
     if actor == "requester" and not requester_may_cancel(booking):
         raise TransitionError(MSG_CANCEL_TOO_LATE % {"hours": settings.REQUESTER_CANCEL_CUTOFF_HOURS})
@@ -88,7 +88,7 @@ def booking_cancel(
     booking.cancel_reason = reason.strip()
     booking.save()
     BusyInterval.objects.filter(booking=booking).delete()
-    _record(request, action="cancel", actor=actor, by=by, note=booking.cancel_reason, to=RequestStatus.CANCELLED)
+    record(request, action="cancel", actor=actor, by=by, note=booking.cancel_reason, to=RequestStatus.CANCELLED)
     notify.booking_cancelled_notify(booking=booking)
     return booking
 
@@ -98,7 +98,7 @@ def booking_complete(
     *, request: PresentationRequest, by: AbstractBaseUser, attendance: int, notes: str = ""
 ) -> Booking:
     """Record that a presentation took place, with the people who came and the presenters' notes."""
-    request = _locked(request, RequestStatus.SCHEDULED, action="complete")
+    request = locked(request, RequestStatus.SCHEDULED, action="complete")
     booking = _locked_booking(request)
     if booking.end > timezone.now():
         raise TransitionError(MSG_NOT_OVER_YET)
@@ -108,6 +108,6 @@ def booking_complete(
     booking.actual_attendance = attendance
     booking.presenter_notes = notes.strip()
     booking.save()
-    _record(request, action="complete", actor="staff", by=by, note=booking.presenter_notes, to=RequestStatus.COMPLETED)
+    record(request, action="complete", actor="staff", by=by, note=booking.presenter_notes, to=RequestStatus.COMPLETED)
     notify.booking_completed_notify(booking=booking)
     return booking

@@ -1,6 +1,6 @@
 """The lifecycle's proposals: staff offer a submitted request one to three other times; the
 requester accepts one (which schedules the request) or declines them all (the request goes back
-to staff). Transitions of the request lifecycle (``review``), each one transaction with its audit
+to staff). Transitions of the request lifecycle (the ``review`` package), each one transaction with its audit
 entry and outbox rows.
 """
 
@@ -19,15 +19,15 @@ from outreach.models import PresentationRequest
 from scheduling.models import Booking, Presenter, Proposal, ProposalState, ProposedTime
 from scheduling.services import notify
 from scheduling.services.availability import BookingConflict
-from scheduling.services.review import (
+from scheduling.services.review.rules import (
     Plan,
     TransitionError,
-    _book,
-    _close_open_proposals,
-    _locked,
-    _note,
-    _record,
-    _validate_plan,
+    audit_note,
+    book,
+    close_open_proposals,
+    locked,
+    record,
+    validate_plan,
 )
 
 MSG_ACCEPTED_TIME = "Accepted proposed time %(position)d: %(when)s %(zone)s"
@@ -57,13 +57,13 @@ def request_propose(
 
     ``override_reason`` says why presenters who are a poor fit (see ``Plan.override_reason``) are proposed anyway.
     """
-    request = _locked(request, RequestStatus.SUBMITTED, action="propose")
+    request = locked(request, RequestStatus.SUBMITTED, action="propose")
     co_presenters = co_presenters or []
     if not 1 <= len(times) <= 3:
         raise ValidationError({"times": [str(MSG_PROPOSAL_TIMES)]})
     overridden = ""
     for start, end in times:
-        overridden = _validate_plan(
+        overridden = validate_plan(
             request,
             Plan(
                 start,
@@ -76,7 +76,7 @@ def request_propose(
                 override_reason,
             ),
         )
-    _close_open_proposals(request, ProposalState.WITHDRAWN)
+    close_open_proposals(request, ProposalState.WITHDRAWN)
     proposal = Proposal.objects.create(
         request=request,
         lead_presenter=lead_presenter,
@@ -90,7 +90,7 @@ def request_propose(
         ProposedTime(proposal=proposal, position=n, start=start, end=end)
         for n, (start, end) in enumerate(times, start=1)
     )
-    _record(request, action="propose", actor="staff", by=by, note=_note(message, overridden))
+    record(request, action="propose", actor="staff", by=by, note=audit_note(message, overridden))
     notify.proposal_notify(proposal=proposal)
     return proposal
 
@@ -105,7 +105,7 @@ def _open_proposal(request: PresentationRequest) -> Proposal:
 @transaction.atomic
 def proposal_accept(*, request: PresentationRequest, proposed_time_id: int) -> Booking:
     """The requester accepts one proposed time, which schedules the request."""
-    request = _locked(request, RequestStatus.SUBMITTED, action="accept_proposal")
+    request = locked(request, RequestStatus.SUBMITTED, action="accept_proposal")
     proposal = _open_proposal(request)
     chosen = proposal.times.filter(pk=proposed_time_id).first()
     if chosen is None:
@@ -121,8 +121,8 @@ def proposal_accept(*, request: PresentationRequest, proposed_time_id: int) -> B
     )
     try:
         # Staff weighed the presenters' fit when they proposed; the requester only picks the time.
-        _validate_plan(request, plan, fit_checked_before={p.pk for p in plan.presenters})
-        booking = _book(Booking(request=request), plan)
+        validate_plan(request, plan, fit_checked_before={p.pk for p in plan.presenters})
+        booking = book(Booking(request=request), plan)
     except BookingConflict:
         # The full message names another organization's booking: not for the requester's eyes.
         raise BookingConflict([str(MSG_TIME_NO_LONGER_FREE)]) from None
@@ -136,7 +136,7 @@ def proposal_accept(*, request: PresentationRequest, proposed_time_id: int) -> B
             "when": time_span(chosen.start, chosen.end),
             "zone": timezone.localtime(chosen.start).tzname(),
         }
-    _record(request, action="accept_proposal", actor="requester", note=note, to=RequestStatus.SCHEDULED)
+    record(request, action="accept_proposal", actor="requester", note=note, to=RequestStatus.SCHEDULED)
     notify.booking_scheduled_notify(booking=booking)
     notify.proposal_accepted_notify(proposal=proposal, booking=booking)
     return booking
@@ -145,7 +145,7 @@ def proposal_accept(*, request: PresentationRequest, proposed_time_id: int) -> B
 @transaction.atomic
 def proposal_decline(*, request: PresentationRequest, note: str = "") -> Proposal:
     """The requester declines every proposed time; the request goes back to staff."""
-    request = _locked(request, RequestStatus.SUBMITTED, action="decline_proposal")
+    request = locked(request, RequestStatus.SUBMITTED, action="decline_proposal")
     proposal = _open_proposal(request)
     proposal.state, proposal.responded_at, proposal.requester_note = (
         ProposalState.DECLINED,
@@ -153,6 +153,6 @@ def proposal_decline(*, request: PresentationRequest, note: str = "") -> Proposa
         note.strip(),
     )
     proposal.save(update_fields=["state", "responded_at", "requester_note"])
-    _record(request, action="decline_proposal", actor="requester", note=note)
+    record(request, action="decline_proposal", actor="requester", note=note)
     notify.proposal_declined_notify(proposal=proposal)
     return proposal

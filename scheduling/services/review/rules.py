@@ -1,17 +1,12 @@
-"""The request lifecycle: the rules every transition shares, and the decisions on a submitted request.
+"""The rules every transition of the request lifecycle shares.
 
-Every status change goes through the lifecycle's service modules: this one (approve, decline,
-withdraw, expire), ``proposals`` (other times offered to the requester, and their answer) and
-``bookings`` (reschedule, cancel or complete a scheduled booking). Each transition is one database
-transaction that locks the request, checks that the change is allowed from its current status,
-writes the booking, the audit entry and the outbox rows it causes, or nothing at all. See
-shared/PRODUCT.md for the lifecycle.
-
-Errors: TransitionError (the status does not allow it; 409), BookingConflict (another
-booking, a blackout or a closure; 409), ValidationError keyed by field (400).
-
-The helpers below (``_locked``, ``_record``, ``_validate_plan``, ``_book``...) are the steps every
-transition shares; only the lifecycle's modules call them.
+What staff decide when they schedule (``Plan``), the checks a plan must pass (time, presenters,
+place, no double-booking), the errors (TransitionError: the status does not allow it, 409;
+BookingConflict: another booking, a blackout or a closure, 409; ValidationError keyed by field,
+400) and the steps every transition takes: ``locked`` (lock the request and check its status),
+``validate_plan``, ``book`` (write the booking and its busy rows), ``close_open_proposals`` and
+``record`` (the new status and the audit entry). Internal to the ``review`` package: its modules
+call these helpers; everyone else calls the transitions the package exports.
 """
 
 from dataclasses import dataclass, field
@@ -28,11 +23,9 @@ from django.utils.translation import pgettext_lazy
 from common.exceptions import DomainError
 from common.times import MSG_DATE_RANGE, elapsed, instant_in_range, utc
 from common.versions import SCHEDULE, version_bump
-from outreach.enums import Format, RequestStatus
+from outreach.enums import Format
 from outreach.models import PresentationRequest
-from scheduling.models import Booking, BusyInterval, Presenter, ProposalState, ProposedTime
-from scheduling.selectors import requests_due_to_expire
-from scheduling.services import notify
+from scheduling.models import Booking, BusyInterval, Presenter, ProposalState
 from scheduling.services.audit import audit_record
 from scheduling.services.availability import (
     MSG_NOT_QUALIFIED,
@@ -55,7 +48,6 @@ MSG_OVERRIDDEN = "Assigned anyway: %(problems)s Reason: %(reason)s"
 MSG_PRESENTER_INACTIVE = _("%(presenter)s is not an active presenter.")
 MSG_PRESENTER_TWICE = _("A presenter can be assigned only once.")
 MSG_LOCATION_REQUIRED = _("Give the address where the presentation takes place.")
-MSG_WINDOWS_REMAIN = _("This request still has a preferred time in the future, so it has not expired.")
 
 # What could not be done to a request, completing "it cannot be %(action)s" in MSG_TRANSITION_REFUSED.
 ACTION_PAST = {
@@ -116,7 +108,7 @@ class Plan:
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _locked(request: PresentationRequest, allowed: str, *, action: str) -> PresentationRequest:
+def locked(request: PresentationRequest, allowed: str, *, action: str) -> PresentationRequest:
     """The request, locked until the transaction ends, if its status (``allowed``) lets ``action`` happen."""
     request = PresentationRequest.objects.select_for_update().select_related("presentation").get(pk=request.pk)
     if request.status != allowed:
@@ -126,7 +118,7 @@ def _locked(request: PresentationRequest, allowed: str, *, action: str) -> Prese
     return request
 
 
-def _record(
+def record(
     request: PresentationRequest,
     *,
     action: str,
@@ -190,7 +182,7 @@ def _check_presenters(
     return [message for messages in problems.values() for message in messages]
 
 
-def _validate_plan(
+def validate_plan(
     request: PresentationRequest,
     plan: Plan,
     *,
@@ -216,7 +208,7 @@ def _validate_plan(
     return MSG_OVERRIDDEN % {"problems": " ".join(overridden), "reason": plan.override_reason.strip()}
 
 
-def _note(*lines: str) -> str:
+def audit_note(*lines: str) -> str:
     """An audit note from the lines given, leaving out empty ones."""
     return "\n".join(line.strip() for line in lines if line and line.strip())
 
@@ -240,7 +232,7 @@ def _occupy(booking: Booking, presenters: list[Presenter]) -> None:
         raise BookingConflict(conflicts or [str(_("A presenter was booked at that time a moment ago."))]) from None
 
 
-def _book(booking: Booking, plan: Plan) -> Booking:
+def book(booking: Booking, plan: Plan) -> Booking:
     """Save the plan's time, place and presenters on the booking (new or rescheduled) and occupy them."""
     for name, value in plan.booking_fields().items():
         setattr(booking, name, value)
@@ -250,81 +242,6 @@ def _book(booking: Booking, plan: Plan) -> Booking:
     return booking
 
 
-def _close_open_proposals(request: PresentationRequest, state: str) -> None:
+def close_open_proposals(request: PresentationRequest, state: str) -> None:
     request.proposals.filter(state=ProposalState.OPEN).update(state=state, responded_at=timezone.now())
     version_bump(SCHEDULE)
-
-
-# --- Staff decisions on a submitted request ---------------------------------------------------
-
-
-@transaction.atomic
-def request_approve(*, request: PresentationRequest, by: AbstractBaseUser, plan: Plan, note: str = "") -> Booking:
-    """Schedule a submitted request at one of its windows or an agreed other time."""
-    request = _locked(request, RequestStatus.SUBMITTED, action="approve")
-    overridden = _validate_plan(request, plan)
-    booking = _book(Booking(request=request), plan)
-    _close_open_proposals(request, ProposalState.WITHDRAWN)
-    _record(request, action="approve", actor="staff", by=by, note=_note(note, overridden), to=RequestStatus.SCHEDULED)
-    notify.booking_scheduled_notify(booking=booking)
-    return booking
-
-
-@transaction.atomic
-def request_decline(*, request: PresentationRequest, by: AbstractBaseUser, reason: str) -> PresentationRequest:
-    """Decline a submitted request; the reason is shown to the requester."""
-    request = _locked(request, RequestStatus.SUBMITTED, action="decline")
-    if not reason.strip():
-        raise ValidationError({"reason": [str(MSG_REASON_REQUIRED)]})
-    _close_open_proposals(request, ProposalState.WITHDRAWN)
-    request.decision_note = reason.strip()
-    request.save(update_fields=["decision_note"])
-    _record(request, action="decline", actor="staff", by=by, note=request.decision_note, to=RequestStatus.DECLINED)
-    notify.request_declined_notify(request=request)
-    return request
-
-
-# --- The requester's own changes ------------------------------------------------------------
-
-
-@transaction.atomic
-def request_withdraw(*, request: PresentationRequest, note: str = "") -> PresentationRequest:
-    """The requester withdraws a request that staff have not scheduled yet."""
-    request = _locked(request, RequestStatus.SUBMITTED, action="withdraw")
-    _close_open_proposals(request, ProposalState.WITHDRAWN)
-    _record(request, action="withdraw", actor="requester", note=note, to=RequestStatus.WITHDRAWN)
-    notify.request_withdrawn_notify(request=request)
-    return request
-
-
-# --- The system ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def request_expire(*, request: PresentationRequest) -> PresentationRequest:
-    """Expire a submitted request whose preferred and proposed times have all passed."""
-    request = _locked(request, RequestStatus.SUBMITTED, action="expire")
-    now = timezone.now()
-    if (
-        request.windows.filter(end__gt=now).exists()
-        or ProposedTime.objects.filter(
-            proposal__request=request, proposal__state=ProposalState.OPEN, end__gt=now
-        ).exists()
-    ):
-        raise TransitionError(MSG_WINDOWS_REMAIN)
-    _close_open_proposals(request, ProposalState.WITHDRAWN)
-    _record(request, action="expire", actor="system", to=RequestStatus.EXPIRED)
-    notify.request_expired_notify(request=request)
-    return request
-
-
-def requests_expire_due() -> int:
-    """Expire every submitted request with no time left; returns how many."""
-    expired = 0
-    for request in requests_due_to_expire():
-        try:
-            request_expire(request=request)
-        except TransitionError:
-            continue  # changed since the query: a decision or a new proposal came first
-        expired += 1
-    return expired
