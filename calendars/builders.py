@@ -6,6 +6,7 @@ time (Booking.updated_at), so the body is byte-identical while nothing changes. 
 folding are the icalendar library's; control characters iCalendar cannot carry are dropped first.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
@@ -39,8 +40,13 @@ OPEN_TO_ALL = _("Open to all, no registration needed.")
 _CONTROLS = {code: None for code in [*range(0, 9), 11, 12, *range(14, 32), 127]} | {13: "\n"}
 
 
+_HAS_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _text(value: str) -> str:
     """User text without the control characters iCalendar cannot carry (the library escapes the rest)."""
+    if _HAS_CONTROLS.search(value) is None:  # nearly always: a search is far quicker than translate()
+        return value
     return value.replace("\r\n", "\n").translate(_CONTROLS)
 
 
@@ -87,6 +93,7 @@ class _Texts:
     staff_page: str  # with {pk}, the request's
     presenter_page: str  # with {pk}, the booking's
     presentation_pages: dict[str, str]
+    titles: dict[int, str]
 
     @classmethod
     def resolve(cls) -> "_Texts":
@@ -104,6 +111,7 @@ class _Texts:
             staff_page=settings.SITE_URL + staff_page,
             presenter_page=settings.SITE_URL + presenter_page,
             presentation_pages={},
+            titles={},
         )
 
     def presentation_page(self, presentation: Presentation) -> str:
@@ -111,6 +119,13 @@ class _Texts:
         if url is None:
             url = self.presentation_pages[presentation.slug] = settings.SITE_URL + presentation.get_absolute_url()
         return url
+
+    def title(self, presentation: Presentation) -> str:
+        """The presentation's title in the active language (a translated field's lookup, once per presentation)."""
+        title = self.titles.get(presentation.pk)
+        if title is None:
+            title = self.titles[presentation.pk] = presentation.title
+        return title
 
     def summary(self, booking: Booking, text: str) -> str:
         return f"{self.cancelled}{text}" if booking.cancelled_at else text
@@ -141,7 +156,7 @@ def _public_event(booking: Booking, texts: _Texts) -> Event:
         lines.append(texts.open_to_all)
     return _booking_event(
         booking,
-        summary=texts.summary(booking, f"{presentation.title} – {request.organization_name}"),
+        summary=texts.summary(booking, f"{texts.title(presentation)} – {request.organization_name}"),
         location=public_place(booking),
         description="\n".join(lines),
         url=texts.presentation_page(presentation),
@@ -161,7 +176,7 @@ def _logistics(booking: Booking, texts: _Texts, *, co_presenters: list[str], sta
     audience = f"{booking.audience_name}, about {request.audience_size} people"
     lines = [
         f"Reference: {request.reference}",
-        f"Presentation: {request.presentation.title}",
+        f"Presentation: {texts.title(request.presentation)}",
         f"Organization: {request.organization_label}",
         f"Contact: {ERASED_LABEL if request.erased_at else ', '.join(part for part in contact if part)}",
         f"Audience: {audience}" + (f" ({request.age_range})" if request.age_range else ""),
@@ -187,7 +202,7 @@ def _private_event(booking: Booking, texts: _Texts, *, co_presenters: list[str],
     request = booking.request
     return _booking_event(
         booking,
-        summary=texts.summary(booking, f"{request.presentation.title} – {request.organization_label}"),
+        summary=texts.summary(booking, f"{texts.title(request.presentation)} – {request.organization_label}"),
         location=_private_location(booking),
         description=_logistics(booking, texts, co_presenters=co_presenters, staff=staff),
         url=texts.staff_page.format(pk=request.pk) if staff else texts.presenter_page.format(pk=booking.pk),

