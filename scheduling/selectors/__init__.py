@@ -28,6 +28,7 @@ from scheduling.models import (
 from scheduling.models.bookings import BusyKind
 from scheduling.selectors.calendar import TentativeDay as TentativeDay
 from scheduling.selectors.calendar import bookings_for_calendar as bookings_for_calendar
+from scheduling.selectors.calendar import bookings_for_staff_calendar as bookings_for_staff_calendar
 from scheduling.selectors.calendar import tentative_days_for_calendar as tentative_days_for_calendar
 from scheduling.selectors.queue import request_ids_for_queue as request_ids_for_queue
 from scheduling.selectors.queue import requests_for_queue as requests_for_queue

@@ -4,13 +4,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, F, QuerySet, Window
+from django.db.models import Count, F, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncDate
+from modeltranslation.utils import get_translation_fields
 
 from common.times import program_zone
 from outreach.enums import RequestStatus
 from outreach.models import PresentationRequest, RequestWindow
-from scheduling.models import Booking, ProposalState, ProposedTime
+from scheduling.models import Booking, Presenter, ProposalState, ProposedTime
 
 
 def bookings_for_calendar(*, start: datetime, end: datetime) -> QuerySet[Booking]:
@@ -37,10 +38,36 @@ class TentativeDay:
     total: int
 
 
+# What the staff calendar's events show (scheduling.views.staff.calendar_events): only these columns
+# are loaded, and each presentation's title in every language (for the active one's fallback).
+_TITLES = tuple(get_translation_fields("title"))
+CALENDAR_BOOKING_FIELDS = (
+    "start",
+    "end",
+    "format",
+    "request__reference",
+    "request__organization_name",
+    "request__status",
+    "request__presentation",
+    "lead_presenter__name",
+    *(f"request__presentation__{name}" for name in _TITLES),
+)
+
+
+def bookings_for_staff_calendar(*, start: datetime, end: datetime) -> QuerySet[Booking]:
+    """``bookings_for_calendar`` with only what the staff calendar's events show loaded."""
+    return (
+        bookings_for_calendar(start=start, end=end)
+        .only(*CALENDAR_BOOKING_FIELDS)
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("co_presenters", queryset=Presenter.objects.only("name")))
+    )
+
+
 def tentative_days_for_calendar(*, start: datetime, end: datetime, per_day: int) -> list[TentativeDay]:
     """Preferred windows of requests waiting for a decision and times offered in open proposals,
     overlapping [start, end), grouped by the local day they start on: at most ``per_day`` of each
-    day (earliest first), with the day's count. Two queries whose size is bounded by the days in
+    day (earliest first), with the day's count. Four queries whose answers are bounded by the days in
     the range, whatever the number of requests."""
     windows = _first_per_day(
         RequestWindow.objects.filter(request__status=RequestStatus.SUBMITTED, start__lt=end, end__gt=start),
@@ -60,30 +87,39 @@ def tentative_days_for_calendar(*, start: datetime, end: datetime, per_day: int)
     days: dict[date, list] = defaultdict(list)
     totals: dict[date, int] = defaultdict(int)
     kinds = (("window", windows, lambda row: row.request), ("proposed", proposed, lambda row: row.proposal.request))
-    for prefix, rows, request_of in kinds:
-        counted = set()
-        for row in rows:
-            days[row.day].append((f"{prefix}-{row.pk}", request_of(row), row.start, row.end))
-            if row.day not in counted:  # every row of a day carries the day's count
-                totals[row.day] += row.on_day
-                counted.add(row.day)
+    for prefix, (rows, on_day), request_of in kinds:
+        for day, count in on_day.items():
+            totals[day] += count
+        for day, row in rows:
+            days[day].append((f"{prefix}-{row.pk}", request_of(row), row.start, row.end))
     return [
         TentativeDay(day=day, shown=sorted(days[day], key=lambda t: (t[2], t[0]))[:per_day], total=totals[day])
         for day in sorted(days)
     ]
 
 
-def _first_per_day(rows: QuerySet, *, per_day: int, request: str) -> QuerySet:
-    """``rows`` (windows or proposed times) with ``day`` (the local date of their start) and
-    ``on_day`` (how many that day), at most ``per_day`` of each day: one query."""
+def _first_per_day(rows: QuerySet, *, per_day: int, request: str) -> tuple[list[tuple[date, object]], dict[date, int]]:
+    """The first ``per_day`` of ``rows`` (windows or proposed times) on each local day, as (day, row)
+    earliest first, and how many there are each day. Two queries: the ranking reads only ids and
+    times (sorting the wide rows of every pending request would cost ten times more), then the
+    rows shown are loaded with their requests."""
     day = TruncDate("start", tzinfo=program_zone())
-    return (
+    ranked = list(
         rows.annotate(
             day=day,
             rank=Window(RowNumber(), partition_by=[day], order_by=[F("start").asc(), F("pk").asc()]),
             on_day=Window(Count("pk"), partition_by=[day]),
         )
         .filter(rank__lte=per_day)
-        .select_related(f"{request}__presentation")
         .order_by("start", "pk")
+        .values_list("pk", "day", "on_day")
     )
+    shown = rows.model.objects.select_related(f"{request}__presentation").only(
+        "start",
+        "end",
+        f"{request}__reference",
+        f"{request}__organization_name",
+        *(f"{request}__presentation__{name}" for name in _TITLES),
+    )
+    loaded = shown.in_bulk([pk for pk, _, _ in ranked])
+    return [(on, loaded[pk]) for pk, on, _ in ranked], {on: count for _, on, count in ranked}

@@ -288,14 +288,23 @@ def _wall_time(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def _booking_event(booking: Booking) -> dict:
+_PK_MARK = 987654321  # a number no URL otherwise holds: reverse() once, then put each pk in its place
+
+
+def _request_urls() -> Callable[[int], str]:
+    """The staff page of a request by its pk, for the hundreds of events of one answer (one reverse())."""
+    head, tail = reverse("staff:request_detail", args=[_PK_MARK]).split(str(_PK_MARK))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _booking_event(booking: Booking, request_url: Callable[[int], str]) -> dict:
     req = booking.request
     return {
         "id": f"booking-{booking.pk}",
         "title": f"{req.reference} {req.organization_label}: {req.presentation.title}",
         "start": _wall_time(booking.start),
         "end": _wall_time(booking.end),
-        "url": req.get_staff_url(),
+        "url": request_url(req.pk),
         "classNames": ["event-booking", f"event-{req.status}"],
         "extendedProps": {
             "status": req.status,
@@ -334,8 +343,9 @@ def calendar_events(request: HttpRequest) -> JsonResponse:
     end = parse_calendar_bound(request.GET.get("end"))
     if start is None or end is None or end <= start or end - start > timedelta(days=CALENDAR_MAX_DAYS):
         return JsonResponse({"error": str(MSG_CALENDAR_RANGE)}, status=400)
-    bookings = list(selectors.bookings_for_calendar(start=start, end=end)[: CALENDAR_BOOKINGS_MAX + 1])
-    events = [_booking_event(booking) for booking in bookings[:CALENDAR_BOOKINGS_MAX]]
+    bookings = list(selectors.bookings_for_staff_calendar(start=start, end=end)[: CALENDAR_BOOKINGS_MAX + 1])
+    request_url = _request_urls()
+    events = [_booking_event(booking, request_url) for booking in bookings[:CALENDAR_BOOKINGS_MAX]]
     if len(bookings) > CALENDAR_BOOKINGS_MAX:
         events.append(
             _more_event(
@@ -355,7 +365,7 @@ def calendar_events(request: HttpRequest) -> JsonResponse:
                     "title": str(MSG_TENTATIVE % {"title": title}),
                     "start": _wall_time(event_start),
                     "end": _wall_time(event_end),
-                    "url": req.get_staff_url(),
+                    "url": request_url(req.pk),
                     "classNames": ["event-tentative"],
                     "extendedProps": {"status": "tentative"},
                 }

@@ -963,8 +963,8 @@ def test_calendar_answer_stays_small_whatever_the_pending_requests(
         for n, request in enumerate(PresentationRequestFactory.create_batch(60, presentation=presentation, windows=[]))
     )
 
-    # session, user, bookings, tentative windows, proposed times
-    with django_assert_num_queries(5):
+    # session, user, bookings, the windows shown each day (ids), those windows, proposed times (none to load)
+    with django_assert_num_queries(6):
         response = staff_client.get(calendar_url(str(day), str(day + timedelta(days=7))))
 
     events = json.loads(response.content)
@@ -982,8 +982,9 @@ def test_calendar_query_count_does_not_grow(
         PresentationRequestFactory(presentation=presentation)
     start = days_ahead(25).date()
 
-    # session, user, bookings, their co-presenters, tentative windows, proposed times
-    with django_assert_num_queries(6):
+    # session, user, bookings, their co-presenters, the windows shown each day (ids), those windows,
+    # proposed times (none to load)
+    with django_assert_num_queries(7):
         response = staff_client.get(calendar_url(str(start), str(start + timedelta(days=14))))
 
     assert len(json.loads(response.content)) == 2 * rows
