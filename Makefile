@@ -111,6 +111,7 @@ bench: $(BENCH_STAMP)
 	$(PY) -m bench.pages
 	$(PY) -m bench.notifications
 	@if [ -f bench/feeds.py ]; then echo "$(PY) bench/feeds.py"; $(PY) bench/feeds.py; fi
+	$(PY) -m bench.staff
 
 clean:
 	rm -rf $(VENV) var/static var/mail

@@ -1,24 +1,32 @@
-"""Calendar feeds: generation time next to the icalendar floor and django-ical, and the time to answer 304.
+"""Calendar feeds at 500, 5,000 and 20,000 events: cold next to the icalendar floor and django-ical, warm, 304.
 
-    .venv/bin/python bench/feeds.py [--bookings 5000] [--repeat 5]
+    .venv/bin/python -m bench.feeds [--sizes 500 5000 20000] [--rounds 5] [--requests-304 300]
 
-It works on a throwaway database and never opens var/db.sqlite3: by default a SQLite file in a
-temporary directory; with DATABASE_URL=postgres://... a test database (test_<name>) created on
-that server and dropped at the end. It fills it with scheduled bookings (bulk inserts, not the
-lifecycle service, which would take minutes), then prints, side by side:
+Production settings (bench.settings), a throwaway PostgreSQL database and a private Redis (see
+bench.common). The database is filled with scheduled bookings by bulk inserts (the lifecycle
+service would take an hour at 20,000), growing from one size to the next; after each fill the
+data versions are moved, as every write in the application moves them. At each size, in rounds,
+every variant once per round in turn (so a busy moment on the shared machine hits them all):
 
-- our public and staff feeds (calendars.selectors.feed_calendar: the queries, the ORM and the text);
-- the floor: the same calendar built with the raw icalendar library from plain tuples fetched
-  beforehand (the script checks that it is byte-identical to ours, so both do the same work);
-- the peer: the public feed built with django-ical's ICalFeed over the same queryset;
-- whole GET requests through Django's test client: a 200, and a 304 for If-None-Match.
+- floor: the same calendar built with the raw icalendar library from plain tuples fetched
+  beforehand (the script checks that it is byte-identical to ours, so both do the same
+  icalendar work; the floor does no query at all);
+- ours, cold: ``calendars.builders.feed_calendar`` (the queries, the ORM and the text), and a
+  whole GET through the view and every middleware with the cache emptied first (it builds the
+  feed and stores it);
+- peer: the public feed built with django-ical's ICalFeed over the same queryset and texts;
+- warm: a whole GET without an ETag, answered from the stored copy;
+- 304: a whole GET with the current ETag (If-None-Match), many times; at 5,000 and 20,000 events
+  their ratio shows whether the answer grows with the data. The queries of one 304 are printed.
+
+Each figure is the median of the rounds with their range (min-max), not the best round, and the
+median CPU time of this process (PostgreSQL's work is not in it; the floor does no query).
 """
 
 import argparse
+import contextlib
 import gc
 import os
-import platform
-import shutil
 import statistics
 import sys
 import tempfile
@@ -27,39 +35,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-TMP = Path(tempfile.mkdtemp(prefix="feeds-bench-"))
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{TMP / 'bench.sqlite3'}"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # also run as a script: python bench/x.py
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client, RequestFactory  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django_ical.views import ICalFeed  # noqa: E402
-from icalendar import Calendar, Event, vDuration  # noqa: E402
-
-from calendars import builders as feed_calendars  # noqa: E402
-from calendars import selectors as feeds  # noqa: E402
-from calendars.services import staff_feed_token_rotate  # noqa: E402
-from outreach.enums import COUNTY_CHOICES, Format, OrganizationType, RequestStatus  # noqa: E402
-from outreach.models import (  # noqa: E402
-    Audience,
-    Language,
-    Presentation,
-    PresentationRequest,
-    RequestWindow,
-)
-from scheduling.ical import PRODID, utc  # noqa: E402
-from scheduling.models import Booking, BusyInterval, Presenter  # noqa: E402
+from bench.common import django_start, machine_description, private_redis, table, throwaway_database
 
 PRESENTERS = 60
 PER_DAY = 7
@@ -69,31 +47,45 @@ PENDING = 200
 # --- A database full of bookings -----------------------------------------------------------------
 
 
-def fill(count: int) -> None:
-    english = Language.objects.create(code="en", name="English")
-    audience = Audience.objects.create(name="Educators and school staff", slug="educators")
-    presentations = []
-    for k in range(6):
-        presentation = Presentation.objects.create(
-            title=f"Recognizing and Responding, part {k + 1}",
-            slug=f"recognize-respond-{k + 1}",
-            summary="What sex trafficking is, how it happens in Minnesota, and how to respond.",
-            description="A description.",
-        )
-        presentation.audiences.set([audience])
-        presentation.languages.set([english])
-        presentations.append(presentation)
-    presenters = Presenter.objects.bulk_create(
-        Presenter(name=f"Presenter {k:02d}", email=f"presenter{k}@example.org", phone="+1 612-555-0100")
-        for k in range(PRESENTERS)
-    )
-    counties = [value for value, _ in COUNTY_CHOICES]
-    now = timezone.now()
+@dataclass
+class Filler:
+    """Adds scheduled bookings by bulk inserts; ``count`` says how many were made so far."""
 
-    def request_row(n: int, status: str) -> PresentationRequest:
+    count: int = 0
+    presentations: list = field(default_factory=list)
+    presenters: list = field(default_factory=list)
+    audience: object = None
+    language: object = None
+
+    def catalog(self) -> None:
+        from outreach.models import Audience, Language, Presentation
+        from scheduling.models import Presenter
+
+        self.language = Language.objects.create(code="en", name="English")
+        self.audience = Audience.objects.create(name="Educators and school staff", slug="educators")
+        for k in range(6):
+            presentation = Presentation.objects.create(
+                title=f"Recognizing and Responding, part {k + 1}",
+                slug=f"recognize-respond-{k + 1}",
+                summary="What sex trafficking is, how it happens in Minnesota, and how to respond.",
+                description="A description.",
+            )
+            presentation.audiences.set([self.audience])
+            presentation.languages.set([self.language])
+            self.presentations.append(presentation)
+        self.presenters = Presenter.objects.bulk_create(
+            Presenter(name=f"Presenter {k:02d}", email=f"presenter{k}@example.org", phone="+1 612-555-0100")
+            for k in range(PRESENTERS)
+        )
+
+    def request_row(self, n: int, status: str):
+        from outreach.enums import COUNTY_CHOICES, Format, OrganizationType
+        from outreach.models import PresentationRequest
+
+        counties = [value for value, _ in COUNTY_CHOICES]
         return PresentationRequest(
             reference=f"OS-B{n:06d}",
-            presentation=presentations[n % len(presentations)],
+            presentation=self.presentations[n % len(self.presentations)],
             status=status,
             organization_name=f"Organization {n}, Inc.",
             organization_type=OrganizationType.SCHOOL,
@@ -105,75 +97,87 @@ def fill(count: int) -> None:
             contact_role="Counselor",
             contact_email=f"contact{n}@example.net",
             contact_phone="+1 507-555-0142",
-            audience=audience,
+            audience=self.audience,
             audience_size=40,
             age_range="Grades 9-12",
-            language=english,
+            language=self.language,
             format=Format.IN_PERSON if n % 4 else Format.VIRTUAL,
             accessibility_needs="An ASL interpreter." if n % 5 == 0 else "",
             may_list_publicly=n % 3 == 0,
             is_open_to_public=n % 6 == 0,
+            venue=f"Room {n % 300}, {100 + n} Main St" if n % 6 == 0 else "",
             notes="Park behind the gym; sign in at the front office." if n % 2 else "",
         )
 
-    requests = PresentationRequest.objects.bulk_create(
-        [request_row(n, RequestStatus.SCHEDULED) for n in range(count)], batch_size=500
-    )
-    bookings = []
-    for n, request in enumerate(requests):
-        day, slot = divmod(n, PER_DAY)
-        start = (now + timedelta(days=day + 1)).replace(hour=14 + slot, minute=0, second=0, microsecond=0)
-        bookings.append(
-            Booking(
-                request=request,
-                start=start,
-                end=start + timedelta(minutes=50),
-                format=request.format,
-                location=f"{request.street_address}, Room {n % 300}" if request.format == Format.IN_PERSON else "",
-                virtual_link="" if request.format == Format.IN_PERSON else f"https://meet.example.com/j/{n}",
-                lead_presenter=presenters[n % PRESENTERS],
-            )
+    def bookings_until(self, total: int, *, now) -> None:
+        """Scheduled bookings numbered ``count`` to ``total`` - 1, seven a day from tomorrow; one in
+        fifty cancelled three days ago (kept in the feeds as STATUS:CANCELLED)."""
+        from common.versions import CATALOG, SCHEDULE, version_bump
+        from outreach.enums import Format, RequestStatus
+        from outreach.models import PresentationRequest
+        from scheduling.models import Booking, BusyInterval
+
+        numbers = range(self.count, total)
+        requests = PresentationRequest.objects.bulk_create(
+            [self.request_row(n, RequestStatus.SCHEDULED) for n in numbers], batch_size=500
         )
-    bookings = Booking.objects.bulk_create(bookings, batch_size=500)
-    through = Booking.co_presenters.through
-    through.objects.bulk_create(
-        [
-            through(booking_id=b.pk, presenter_id=presenters[(n + 1) % PRESENTERS].pk)
-            for n, b in enumerate(bookings)
-            if n % 3 == 0
-        ],
-        batch_size=1000,
-    )
-    busy = []
-    for n, booking in enumerate(bookings):
-        people = [booking.lead_presenter_id] + ([presenters[(n + 1) % PRESENTERS].pk] if n % 3 == 0 else [])
-        for presenter_id in people:
-            busy.append(
-                BusyInterval(
-                    booking=booking, presenter_id=presenter_id, kind="presenting", start=booking.start, end=booking.end
+        bookings = []
+        for n, request in zip(numbers, requests, strict=True):
+            day, slot = divmod(n, PER_DAY)
+            start = (now + timedelta(days=day + 1)).replace(hour=14 + slot, minute=0, second=0, microsecond=0)
+            bookings.append(
+                Booking(
+                    request=request,
+                    start=start,
+                    end=start + timedelta(minutes=50),
+                    format=request.format,
+                    location=f"{request.street_address}, Room {n % 300}" if request.format == Format.IN_PERSON else "",
+                    virtual_link="" if request.format == Format.IN_PERSON else f"https://meet.example.com/j/{n}",
+                    lead_presenter=self.presenters[n % PRESENTERS],
                 )
             )
-    BusyInterval.objects.bulk_create(busy, batch_size=1000)
-    # One in fifty was cancelled in the last month: they stay in the feeds as STATUS:CANCELLED.
-    cancelled = [b.pk for n, b in enumerate(bookings) if n % 50 == 7]
-    Booking.objects.filter(pk__in=cancelled).update(cancelled_at=now - timedelta(days=3), sequence=1)
-    BusyInterval.objects.filter(booking_id__in=cancelled).delete()
-    PresentationRequest.objects.filter(booking__pk__in=cancelled).update(status=RequestStatus.CANCELLED)
-    pending = PresentationRequest.objects.bulk_create(
-        [request_row(count + n, RequestStatus.SUBMITTED) for n in range(PENDING)], batch_size=500
-    )
-    RequestWindow.objects.bulk_create(
-        RequestWindow(
-            request=request,
-            position=position,
-            start=now + timedelta(days=20 + n % 60, hours=position),
-            end=now + timedelta(days=20 + n % 60, hours=position + 1),
+        bookings = Booking.objects.bulk_create(bookings, batch_size=500)
+        through = Booking.co_presenters.through
+        made = list(zip(numbers, bookings, strict=True))
+        co = {b.pk: self.presenters[(n + 1) % PRESENTERS].pk for n, b in made if n % 3 == 0}
+        through.objects.bulk_create(
+            [through(booking_id=pk, presenter_id=presenter) for pk, presenter in co.items()], batch_size=1000
         )
-        for n, request in enumerate(pending)
-        for position in (1, 2, 3)
-    )
-    # Everything was last changed a while ago, as in a feed at rest.
-    Booking.objects.update(updated_at=now - timedelta(hours=2))
+        BusyInterval.objects.bulk_create(
+            [
+                BusyInterval(booking=b, presenter_id=p, kind="presenting", start=b.start, end=b.end)
+                for b in bookings
+                for p in [b.lead_presenter_id, *([co[b.pk]] if b.pk in co else [])]
+            ],
+            batch_size=1000,
+        )
+        cancelled = [b.pk for n, b in made if n % 50 == 7]
+        Booking.objects.filter(pk__in=cancelled).update(cancelled_at=now - timedelta(days=3), sequence=1)
+        BusyInterval.objects.filter(booking_id__in=cancelled).delete()
+        PresentationRequest.objects.filter(booking__pk__in=cancelled).update(status=RequestStatus.CANCELLED)
+        # Everything was last changed a while ago, as in a feed at rest.
+        Booking.objects.filter(pk__in=[b.pk for b in bookings]).update(updated_at=now - timedelta(hours=2))
+        self.count = total
+        # Bulk writes send no signals: move the versions as the application's writes do.
+        version_bump(SCHEDULE, CATALOG)
+
+    def pending(self, *, now) -> None:
+        from outreach.enums import RequestStatus
+        from outreach.models import PresentationRequest, RequestWindow
+
+        pending = PresentationRequest.objects.bulk_create(
+            [self.request_row(10_000_000 + n, RequestStatus.SUBMITTED) for n in range(PENDING)], batch_size=500
+        )
+        RequestWindow.objects.bulk_create(
+            RequestWindow(
+                request=request,
+                position=position,
+                start=now + timedelta(days=20 + n % 60, hours=position),
+                end=now + timedelta(days=20 + n % 60, hours=position + 1),
+            )
+            for n, request in enumerate(pending)
+            for position in (1, 2, 3)
+        )
 
 
 # --- The floor: raw icalendar from plain tuples ----------------------------------------------------
@@ -181,6 +185,8 @@ def fill(count: int) -> None:
 
 def plain_tuples(ics: bytes) -> list[tuple]:
     """The events of a calendar as plain tuples of final values, as a hand-written query would return them."""
+    from icalendar import Calendar
+
     rows = []
     for event in Calendar.from_ical(ics).walk("VEVENT"):
         rows.append(
@@ -192,15 +198,20 @@ def plain_tuples(ics: bytes) -> list[tuple]:
                 event.decoded("DTEND"),
                 str(event["SUMMARY"]),
                 str(event["STATUS"]),
-                str(event["LOCATION"]),
-                str(event["DESCRIPTION"]),
-                str(event["URL"]),
+                str(event.get("LOCATION", "")),
+                str(event.get("DESCRIPTION", "")),
+                str(event.get("URL", "")),
             )
         )
     return rows
 
 
 def floor_calendar(name: str, rows: list[tuple]) -> bytes:
+    from django.conf import settings
+    from icalendar import Calendar, Event, vDuration
+
+    from scheduling.ical import PRODID
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -221,9 +232,12 @@ def floor_calendar(name: str, rows: list[tuple]) -> bytes:
         event.add("dtend", end)
         event.add("summary", summary)
         event.add("status", status)
-        event.add("location", location)
-        event.add("description", description)
-        event.add("url", url)
+        if location:
+            event.add("location", location)
+        if description:
+            event.add("description", description)
+        if url:
+            event.add("url", url)
         event.add("transp", "OPAQUE")
         cal.add_component(event)
     return cal.to_ical()
@@ -232,62 +246,67 @@ def floor_calendar(name: str, rows: list[tuple]) -> bytes:
 # --- The peer: django-ical -------------------------------------------------------------------------
 
 
-class PeerPublicFeed(ICalFeed):
-    """The public feed as django-ical builds it: the same queryset, the same texts."""
+def peer_feed(now):
+    """The public feed as django-ical's ICalFeed builds it: the same queryset, the same texts."""
+    from django.conf import settings
+    from django_ical.views import ICalFeed
 
-    product_id = PRODID
-    timezone = settings.TIME_ZONE
-    ttl = "PT1H"
+    from calendars import builders
+    from calendars import selectors as feeds
+    from scheduling.ical import PRODID, utc
 
-    def __init__(self, now):
-        super().__init__()
-        self.now = now
+    class PeerPublicFeed(ICalFeed):
+        product_id = PRODID
+        timezone = settings.TIME_ZONE
+        ttl = "PT1H"
 
-    def title(self):
-        return feeds.Feed(kind=feeds.PUBLIC).name
+        def title(self):
+            return feeds.Feed(kind=feeds.PUBLIC).name
 
-    def items(self):
-        return feeds.feed_bookings(feed=feeds.Feed(kind=feeds.PUBLIC), now=self.now)
+        def items(self):
+            return feeds.feed_bookings(feed=feeds.Feed(kind=feeds.PUBLIC), now=now)
 
-    def item_guid(self, item):
-        return item.uid
+        def item_guid(self, item):
+            return item.uid
 
-    def item_title(self, item):
-        title = f"{item.request.presentation.title} – {feed_calendars.public_organization(item.request)}"
-        return f"{feed_calendars.CANCELLED_PREFIX}{title}" if item.cancelled_at else title
+        def item_title(self, item):
+            title = f"{item.request.presentation.title} – {item.request.organization_name}"
+            return f"{builders.CANCELLED_PREFIX}{title}" if item.cancelled_at else title
 
-    def item_description(self, item):
-        lines = [item.request.presentation.summary, f"Format: {item.get_format_display()}"]
-        if item.request.may_list_publicly and item.request.is_open_to_public:
-            lines.append("Open to the public.")
-        return "\n".join(lines)
+        def item_description(self, item):
+            lines = [item.request.presentation.summary, f"Format: {item.get_format_display()}"]
+            if item.request.is_open_to_public:
+                lines.append("Open to the public.")
+            return "\n".join(lines)
 
-    def item_link(self, item):
-        return settings.SITE_URL + item.request.presentation.get_absolute_url()
+        def item_link(self, item):
+            return settings.SITE_URL + item.request.presentation.get_absolute_url()
 
-    def item_location(self, item):
-        return feed_calendars.public_place(item.request)
+        def item_location(self, item):
+            return builders.public_place(item)
 
-    def item_start_datetime(self, item):
-        return utc(item.start)
+        def item_start_datetime(self, item):
+            return utc(item.start)
 
-    def item_end_datetime(self, item):
-        return utc(item.end)
+        def item_end_datetime(self, item):
+            return utc(item.end)
 
-    def item_updateddate(self, item):
-        return utc(item.updated_at)
+        def item_updateddate(self, item):
+            return utc(item.updated_at)
 
-    def item_timestamp(self, item):
-        return utc(item.updated_at)
+        def item_timestamp(self, item):
+            return utc(item.updated_at)
 
-    def item_status(self, item):
-        return "CANCELLED" if item.cancelled_at else "CONFIRMED"
+        def item_status(self, item):
+            return "CANCELLED" if item.cancelled_at else "CONFIRMED"
 
-    def item_transparency(self, item):
-        return "OPAQUE"
+        def item_transparency(self, item):
+            return "OPAQUE"
 
-    def item_extra_kwargs(self, item):
-        return {**super().item_extra_kwargs(item), "sequence": item.sequence}
+        def item_extra_kwargs(self, item):
+            return {**super().item_extra_kwargs(item), "sequence": item.sequence}
+
+    return PeerPublicFeed()
 
 
 # --- Timing ------------------------------------------------------------------------------------------
@@ -301,138 +320,214 @@ class Timing:
     cpu: list[float] = field(default_factory=list)
     result: object = None
 
-    def measure(self, function) -> None:
+    def measure(self, function, prepare=None) -> None:
+        if prepare is not None:
+            prepare()
         gc.collect()
-        wall, cpu = time.perf_counter(), time.process_time()
+        started, cpu = time.perf_counter(), time.process_time()
         self.result = function()
+        self.wall.append(time.perf_counter() - started)
         self.cpu.append(time.process_time() - cpu)
-        self.wall.append(time.perf_counter() - wall)
 
+    @property
+    def median(self) -> float:
+        return statistics.median(self.wall)
 
-def interleaved(variants: dict[str, object], rounds: int) -> dict[str, Timing]:
-    """Run every variant once per round, in turn, so that a busy moment on the machine hits them all."""
-    timings = {name: Timing() for name in variants}
-    for _ in range(rounds):
-        for name, function in variants.items():
-            timings[name].measure(function)
-    return timings
+    def spread(self) -> str:
+        return f"{ms(min(self.wall))}–{ms(max(self.wall))}"
 
 
 def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms"
+    return f"{seconds * 1000:,.1f}" if seconds < 0.1 else f"{seconds * 1000:,.0f}"
 
 
-def machine() -> str:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    cpu = model or platform.processor() or platform.machine()
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+def interleaved(variants: dict[str, tuple], rounds: int) -> dict[str, Timing]:
+    """Run every variant (function, prepare) once per round, in turn."""
+    timings = {name: Timing() for name in variants}
+    for _ in range(rounds):
+        for name, (function, prepare) in variants.items():
+            timings[name].measure(function, prepare)
+    return timings
+
+
+# --- One size ---------------------------------------------------------------------------------------
+
+
+def measure_size(*, rounds: int, requests_304: int, client, staff_path: str, now) -> dict:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+
+    from calendars import builders
+    from calendars import selectors as feeds
+
+    public, staff = feeds.Feed(kind=feeds.PUBLIC), feeds.Feed(kind=feeds.STAFF)
+    public_ours = builders.feed_calendar(feed=public, now=now)
+    staff_ours = builders.feed_calendar(feed=staff, now=now)
+    public_rows, staff_rows = plain_tuples(public_ours), plain_tuples(staff_ours)
+    peer = peer_feed(now)
+    peer_request = RequestFactory().get("/calendar/public.ics")
+    client.get("/calendar/public.ics")  # the stored copies, for the warm GETs
+    client.get(staff_path)
+
+    def get(path: str):
+        def run():
+            response = client.get(path)
+            assert response.status_code == 200, response.status_code
+            return response
+
+        return run
+
+    variants = {
+        "public floor": (lambda: floor_calendar(public.name, public_rows), None),
+        "public ours": (lambda: builders.feed_calendar(feed=public, now=now), None),
+        "public peer": (lambda: peer(peer_request).content, None),
+        "public GET cold": (get("/calendar/public.ics"), cache.clear),
+        "public GET warm": (get("/calendar/public.ics"), None),
+        "staff floor": (lambda: floor_calendar(staff.name, staff_rows), None),
+        "staff ours": (lambda: builders.feed_calendar(feed=staff, now=now), None),
+        "staff GET cold": (get(staff_path), cache.clear),
+        "staff GET warm": (get(staff_path), None),
+    }
+    timings = interleaved(variants, rounds)
+    assert timings["public GET warm"].result.content == public_ours
+    assert timings["staff GET warm"].result.content == staff_ours
+
+    not_modified = {}
+    for label, path in (("public", "/calendar/public.ics"), ("staff", staff_path)):
+        etag = client.get(path)["ETag"]
+        timing = Timing()
+        for _ in range(requests_304):
+            timing.measure(lambda path=path, etag=etag: client.get(path, HTTP_IF_NONE_MATCH=etag))
+            assert timing.result.status_code == 304, timing.result.status_code
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path, HTTP_IF_NONE_MATCH=etag)
+        not_modified[label] = (timing, [q["sql"] for q in queries.captured_queries])
+
+    return {
+        "events": {"public": public_ours.count(b"BEGIN:VEVENT"), "staff": staff_ours.count(b"BEGIN:VEVENT")},
+        "bytes": {"public": len(public_ours), "staff": len(staff_ours)},
+        "same": {
+            "public": public_ours == timings["public floor"].result,
+            "staff": staff_ours == timings["staff floor"].result,
+        },
+        "peer events": timings["public peer"].result.count(b"BEGIN:VEVENT"),
+        "timings": timings,
+        "304": not_modified,
+    }
+
+
+def report(size: int, result: dict, rounds: int) -> str:
+    t = result["timings"]
+
+    def row(label: str, name: str, floor: str | None) -> list:
+        timing = t[name]
+        ratio = f"{timing.median / t[floor].median:.2f}x" if floor else ""
+        cpu = statistics.median(timing.cpu)
+        cpu_ratio = f"{cpu / statistics.median(t[floor].cpu):.2f}x" if floor else ""
+        return [label, ms(timing.median), timing.spread(), ratio, ms(cpu), cpu_ratio]
+
+    rows = [
+        row("public: floor (raw icalendar, plain tuples)", "public floor", None),
+        row("public: ours, cold build (feed_calendar)", "public ours", "public floor"),
+        row("public: peer (django-ical ICalFeed)", "public peer", "public floor"),
+        row("public: GET 200 cold (empty cache: build, store)", "public GET cold", "public floor"),
+        row("public: GET 200 warm (stored copy, no ETag)", "public GET warm", "public floor"),
+        row("staff: floor (raw icalendar, plain tuples)", "staff floor", None),
+        row("staff: ours, cold build (feed_calendar)", "staff ours", "staff floor"),
+        row("staff: GET 200 cold (empty cache: build, store)", "staff GET cold", "staff floor"),
+        row("staff: GET 200 warm (stored copy, no ETag)", "staff GET warm", "staff floor"),
+    ]
+    for label, (timing, _queries) in result["304"].items():
+        rows.append(
+            [
+                f"{label}: GET 304 (If-None-Match), {len(timing.wall)} requests",
+                ms(timing.median),
+                timing.spread(),
+                "",
+                ms(statistics.median(timing.cpu)),
+                "",
+            ]
+        )
+    events, sizes = result["events"], result["bytes"]
+    title = (
+        f"{size:,} bookings: public feed {events['public']:,} events ({sizes['public'] / 1e6:.2f} MB), "
+        f"staff feed {events['staff']:,} events ({sizes['staff'] / 1e6:.2f} MB); median of {rounds} rounds, ms"
+    )
+    lines = [table(["", "median ms", "range ms", "x floor", "CPU ms", "CPU x floor"], rows, title=title)]
+    lines.append(
+        f"ours == floor byte for byte: public {result['same']['public']}, staff {result['same']['staff']}; "
+        f"peer events {result['peer events']:,}"
+    )
+    for label, (_timing, queries) in result["304"].items():
+        lines.append(f"queries of one {label} 304: {len(queries)}")
+        lines.extend(f"  {sql[:160]}" for sql in queries)
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bookings", type=int, default=5000)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 5000, 20000])
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests-304", type=int, default=300)
     args = parser.parse_args()
+    began = time.monotonic()
 
-    setup_test_environment()  # the test client's host, mail kept in memory
-    if connection.vendor == "sqlite":
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = str(TMP / "bench.sqlite3")
-    old_name = connection.settings_dict["NAME"]
-    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        run(args, test_name)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        shutil.rmtree(TMP, ignore_errors=True)
-
-
-def run(args, database: str) -> None:
-    started = time.perf_counter()
-    fill(args.bookings)
-    print(f"Filled {connection.vendor} database {database} in {time.perf_counter() - started:.1f} s")
-    now = timezone.now()
-    public, staff = feeds.Feed(kind=feeds.PUBLIC), feeds.Feed(kind=feeds.STAFF)
-    staff_tentative = feeds.Feed(kind=feeds.STAFF, tentative=True)
-    events = feeds.feed_bookings(feed=public, now=now).count()
-    user = get_user_model().objects.create_user("bench", is_staff=True)
-    staff_path = f"/calendar/staff/{staff_feed_token_rotate(user=user)}.ics"
-    client = Client()
-
-    peer_request = RequestFactory().get("/calendar/public.ics")
-    variants = {
-        "public floor": lambda: floor_calendar(public.name, public_rows),
-        "public ours": lambda: feed_calendars.feed_calendar(feed=public, now=now),
-        "public peer": lambda: PeerPublicFeed(now)(peer_request).content,
-        "public GET": lambda: client.get("/calendar/public.ics"),
-        "staff floor": lambda: floor_calendar(staff.name, staff_rows),
-        "staff ours": lambda: feed_calendars.feed_calendar(feed=staff, now=now),
-        "staff GET": lambda: client.get(staff_path),
-        "tentative ours": lambda: feed_calendars.feed_calendar(feed=staff_tentative, now=now),
-    }
-    public_rows = plain_tuples(feed_calendars.feed_calendar(feed=public, now=now))
-    staff_rows = plain_tuples(feed_calendars.feed_calendar(feed=staff, now=now))
-    t = interleaved(variants, args.repeat)
-
-    not_modified = {}
-    for label, path in [("public", "/calendar/public.ics"), ("staff", staff_path)]:
-        etag = client.get(path)["ETag"]
-        timing = Timing()
-        for _ in range(args.requests_304):
-            timing.measure(lambda path=path, etag=etag: client.get(path, HTTP_IF_NONE_MATCH=etag))
-            assert timing.result.status_code == 304, timing.result.status_code
-        not_modified[label] = timing
-
-    same_public = t["public ours"].result == t["public floor"].result
-    same_staff = t["staff ours"].result == t["staff floor"].result
-    peer_events = t["public peer"].result.count(b"BEGIN:VEVENT")
-
-    print()
-    print(
-        f"Calendar feeds, {args.bookings:,} scheduled bookings ({events:,} in the public feed, "
-        f"{args.bookings // 50} of them cancelled), {connection.vendor}"
-    )
-    print(f"Machine: {machine()}; load average {os.getloadavg()[0]:.2f} at the end")
-    print(f"Best of {args.repeat} interleaved runs; CPU = this process only (with SQLite, the database too)")
-    print()
-    print(f"{'':46}{'wall':>12}{'x floor':>9}{'CPU':>12}{'x floor':>9}")
-
-    def line(label: str, name: str, floor: str | None = None) -> None:
-        wall, cpu = min(t[name].wall), min(t[name].cpu)
-        wall_ratio = f"{wall / min(t[floor].wall):8.2f}x" if floor else ""
-        cpu_ratio = f"{cpu / min(t[floor].cpu):8.2f}x" if floor else ""
-        print(f"{label:46}{ms(wall):>12}{wall_ratio:>9}{ms(cpu):>12}{cpu_ratio:>9}")
-
-    line("public: floor (raw icalendar, plain tuples)", "public floor")
-    line("public: ours  (feed_calendar)", "public ours", "public floor")
-    line("public: peer  (django-ical ICalFeed)", "public peer", "public floor")
-    line("public: GET 200, whole view", "public GET", "public floor")
-    line("staff:  floor (raw icalendar, plain tuples)", "staff floor")
-    line("staff:  ours  (feed_calendar)", "staff ours", "staff floor")
-    line("staff:  GET 200, whole view", "staff GET", "staff floor")
-    line(f"staff:  ours with ?tentative=1 (+{PENDING * 3} windows)", "tentative ours")
-    print()
-    for label, timing in not_modified.items():
-        wall, cpu = sorted(timing.wall), sorted(timing.cpu)
-        p95 = int(len(wall) * 0.95)
-        print(
-            f"{label + ': GET 304 (If-None-Match), whole view':46}"
-            f"wall median {ms(statistics.median(wall))}, p95 {ms(wall[p95])}; "
-            f"CPU median {ms(statistics.median(cpu))} ({args.requests_304} requests)"
+    with contextlib.ExitStack() as stack:
+        database_url = stack.enter_context(throwaway_database("feeds"))
+        redis_url = stack.enter_context(private_redis())
+        static = stack.enter_context(tempfile.TemporaryDirectory(prefix="outreach_bench_feeds_"))
+        # The production connection setting (config.settings.base: CONN_MAX_AGE 60).
+        django_start(
+            {
+                "DATABASE_URL": database_url,
+                "REDIS_URL": redis_url,
+                "BENCH_CONN_MAX_AGE": os.environ.get("BENCH_CONN_MAX_AGE", "60"),
+                "BENCH_STATIC_ROOT": static,  # feeds use no static file; WhiteNoise wants the folder
+            }
         )
-    print()
-    print(
-        f"ours == floor, byte for byte: public {same_public}, staff {same_staff}; "
-        f"peer events: {peer_events:,}; public body {len(t['public ours'].result) / 1e6:.2f} MB, "
-        f"staff body {len(t['staff ours'].result) / 1e6:.2f} MB"
-    )
+        from django.conf import settings
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+        from django.test.utils import setup_test_environment
+        from django.utils import timezone
+
+        from calendars.services import staff_feed_token_rotate
+
+        setup_test_environment()  # the test client's host; mail kept in memory
+        machine = machine_description()
+        backend = settings.CACHES["default"]["BACKEND"]
+        print(f"CONN_MAX_AGE={settings.DATABASES['default']['CONN_MAX_AGE']}; cache {backend}")
+        now = timezone.now()
+        filler = Filler()
+        filler.catalog()
+        filler.pending(now=now)
+        user = get_user_model().objects.create_user("bench", is_staff=True)
+        staff_path = f"/calendar/staff/{staff_feed_token_rotate(user=user)}.ics"
+        client = Client()
+        results = {}
+        for size in sorted(args.sizes):
+            started = time.monotonic()
+            filler.bookings_until(size, now=now)
+            print(f"\nFilled to {size:,} bookings in {time.monotonic() - started:.0f} s; measuring ...", flush=True)
+            results[size] = measure_size(
+                rounds=args.rounds, requests_304=args.requests_304, client=client, staff_path=staff_path, now=now
+            )
+            print(report(size, results[size], args.rounds), flush=True)
+
+        sizes = sorted(results)
+        if len(sizes) >= 2:
+            print()
+            small, large = sizes[-2], sizes[-1]
+            for label in ("public", "staff"):
+                a, b = results[small]["304"][label][0].median, results[large]["304"][label][0].median
+                print(f"304 {label}: {ms(a)} ms at {small:,}, {ms(b)} ms at {large:,}: {b / a:.2f}x (goal: 1.5x)")
+        print()
+        for name, value in machine:
+            print(f"{name}: {value}")
+        print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        print(f"took {time.monotonic() - began:.0f} s")
 
 
 if __name__ == "__main__":
