@@ -48,6 +48,7 @@ CALENDAR_BOOKING_FIELDS = (
     "request__reference",
     "request__organization_name",
     "request__status",
+    "request__erased_at",
     "request__presentation",
     "lead_presenter__name",
     *(f"request__presentation__{name}" for name in _TITLES),
