@@ -137,12 +137,15 @@ def pages_to_count(world: World) -> list[Page]:
 
 
 def query_counts(world: World, pages: list[Page]) -> dict[str, Counted]:
-    """Each page fetched once to warm up the process; then, with the stored copies cleared, fetched
-    and counted twice: as built, and as served from its stored copy (staff pages: built both times)."""
+    """Each page fetched once to warm up the process; then, with the stored copies cleared (in the
+    cache and in this process's memory), fetched and counted twice: as built, and as served from its
+    stored copy (pages that are never stored: built both times)."""
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    from common.pagecache import recent
 
     clients = {PUBLIC: Client(), STAFF: Client(), PRESENTER: Client()}
     clients[STAFF].force_login(world.staff)
@@ -153,6 +156,7 @@ def query_counts(world: World, pages: list[Page]) -> dict[str, Counted]:
         try:
             client.get(page.path)
             cache.clear()
+            recent.clear()
             with CaptureQueriesContext(connection) as built:
                 response = client.get(page.path)
             with CaptureQueriesContext(connection) as stored:
