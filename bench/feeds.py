@@ -361,6 +361,7 @@ def measure_size(*, rounds: int, requests_304: int, client, staff_path: str, now
 
     from calendars import builders
     from calendars import selectors as feeds
+    from common import pagecache
 
     public, staff = feeds.Feed(kind=feeds.PUBLIC), feeds.Feed(kind=feeds.STAFF)
     public_ours = builders.feed_calendar(feed=public, now=now)
@@ -370,6 +371,11 @@ def measure_size(*, rounds: int, requests_304: int, client, staff_path: str, now
     peer_request = RequestFactory().get("/calendar/public.ics")
     client.get("/calendar/public.ics")  # the stored copies, for the warm GETs
     client.get(staff_path)
+
+    def empty_caches() -> None:
+        """No stored copy anywhere: neither in Redis nor in this process's own recent copies."""
+        cache.clear()
+        pagecache.recent.clear()
 
     def get(path: str):
         def run():
@@ -383,11 +389,11 @@ def measure_size(*, rounds: int, requests_304: int, client, staff_path: str, now
         "public floor": (lambda: floor_calendar(public.name, public_rows), None),
         "public ours": (lambda: builders.feed_calendar(feed=public, now=now), None),
         "public peer": (lambda: peer(peer_request).content, None),
-        "public GET cold": (get("/calendar/public.ics"), cache.clear),
+        "public GET cold": (get("/calendar/public.ics"), empty_caches),
         "public GET warm": (get("/calendar/public.ics"), None),
         "staff floor": (lambda: floor_calendar(staff.name, staff_rows), None),
         "staff ours": (lambda: builders.feed_calendar(feed=staff, now=now), None),
-        "staff GET cold": (get(staff_path), cache.clear),
+        "staff GET cold": (get(staff_path), empty_caches),
         "staff GET warm": (get(staff_path), None),
     }
     timings = interleaved(variants, rounds)
