@@ -5,6 +5,8 @@ POST /api/v1/requests/, the staff API's examples describe the same request, and 
 it (with its window moved to a date ahead of today).
 """
 
+from outreach.services import DETAILS_FIELDS
+
 PRESENTATION_BRIEF = {"slug": "recognize-respond-schools", "title": "Recognizing and Responding: Schools"}
 AUDIENCE = {"slug": "educators", "name": "Educators and school staff"}
 LANGUAGE = {"code": "en", "name": "English"}
@@ -63,18 +65,6 @@ REQUEST_READ = {
     "language": LANGUAGE,
 }
 
-# The optional details a requester may change until the talk is confirmed (outreach.services.DETAILS_FIELDS).
-DETAILS = (
-    "accessibility_needs",
-    "av_available",
-    "is_open_to_public",
-    "may_list_publicly",
-    "venue",
-    "registration_url",
-    "no_registration_needed",
-    "notes",
-    "referral_source",
-)
 # A change of those details (PATCH), for a talk open to the public, listed, with a registration page.
 DETAILS_CHANGE = {
     "is_open_to_public": True,
@@ -124,7 +114,7 @@ REQUESTER = {
             "requester_language",
             "format",
             "virtual_platform",
-            *DETAILS,
+            *DETAILS_FIELDS,
         )
     },
     "submitted_at": "2031-02-01T15:04:05.123456-06:00",

@@ -11,8 +11,9 @@ import pytest
 from django.db import transaction
 
 from outreach.models import Audience, Language
-from scheduling.services.review import Plan, booking_cancel, booking_reschedule
+from scheduling.services.review import booking_cancel
 from tests.calendars.test_feeds import body_of, presenter_url, schedule, staff_url, unfolded
+from tests.changes import reschedule, save_with
 from tests.factories import PresentationRequestFactory, PresenterFactory, days_ahead
 
 pytestmark = pytest.mark.django_db
@@ -42,51 +43,31 @@ def booked(staff, presentation):
     return {"booking": booking, "lead": lead, "co": co, "staff": staff}
 
 
-def _save(instance, **changes):
-    for name, value in changes.items():
-        setattr(instance, name, value)
-    instance.save()
-
-
-def _reschedule(booked, **overrides):
-    booking = booked["booking"]
-    booking.refresh_from_db()
-    fields = {
-        "start": booking.start,
-        "end": booking.end,
-        "lead_presenter": booked["lead"],
-        "co_presenters": [booked["co"]],
-        "location": booking.location,
-    }
-    fields.update(overrides)
-    booking_reschedule(request=booking.request, by=booked["staff"], plan=Plan(**fields))
-
-
 # (feed, what is changed, how, the text the feed shows afterwards)
 CHANGES = {
     "presentation title": (
         "public",
-        lambda b: _save(b["booking"].request.presentation, title_en="Safe Harbor, revised"),
+        lambda b: save_with(b["booking"].request.presentation, title_en="Safe Harbor, revised"),
         "Safe Harbor, revised",
     ),
     "presentation summary": (
         "public",
-        lambda b: _save(b["booking"].request.presentation, summary_en="A new summary for the catalog."),
+        lambda b: save_with(b["booking"].request.presentation, summary_en="A new summary for the catalog."),
         "A new summary for the catalog.",
     ),
     "organization name": (
         "public",
-        lambda b: _save(b["booking"].request, organization_name="Northfield Community Church of Christ"),
+        lambda b: save_with(b["booking"].request, organization_name="Northfield Community Church of Christ"),
         "Northfield Community Church of Christ",
     ),
     "venue of an event open to the public": (
         "public",
-        lambda b: _save(b["booking"].request, is_open_to_public=True, venue="Northfield Public Library"),
+        lambda b: save_with(b["booking"].request, is_open_to_public=True, venue="Northfield Public Library"),
         "LOCATION:Northfield Public Library",
     ),
     "start and end": (
         "public",
-        lambda b: _reschedule(b, start=days_ahead(45, 13), end=days_ahead(45, 14)),
+        lambda b: reschedule(b, start=days_ahead(45, 13), end=days_ahead(45, 14)),
         "DTSTART:" + days_ahead(45, 13).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"),
     ),
     "cancellation": (
@@ -94,9 +75,9 @@ CHANGES = {
         lambda b: booking_cancel(request=b["booking"].request, by=b["staff"], reason="Snow"),
         "STATUS:CANCELLED",
     ),
-    "venue": ("staff", lambda b: _reschedule(b, location="Northfield Library, Room 2"), "Northfield Library, Room 2"),
-    "co-presenter's name": ("presenter", lambda b: _save(b["co"], name="Tomasz Wieczorek-Lind"), "Wieczorek-Lind"),
-    "lead presenter's name": ("staff", lambda b: _save(b["lead"], name="Ruth Amundsen-Berg"), "Amundsen-Berg"),
+    "venue": ("staff", lambda b: reschedule(b, location="Northfield Library, Room 2"), "Northfield Library, Room 2"),
+    "co-presenter's name": ("presenter", lambda b: save_with(b["co"], name="Tomasz Wieczorek-Lind"), "Wieczorek-Lind"),
+    "lead presenter's name": ("staff", lambda b: save_with(b["lead"], name="Ruth Amundsen-Berg"), "Amundsen-Berg"),
     "co-presenters": (
         "staff",
         lambda b: b["booking"].co_presenters.add(PresenterFactory(name="Ilhan Farah")),
@@ -104,20 +85,22 @@ CHANGES = {
     ),
     "audience's name": (
         "staff",
-        lambda b: _save(Audience.objects.get(pk=b["booking"].request.audience_id), name_en="Teachers and school staff"),
+        lambda b: save_with(
+            Audience.objects.get(pk=b["booking"].request.audience_id), name_en="Teachers and school staff"
+        ),
         "Teachers and school staff",
     ),
     "language's name": (
         "presenter",
-        lambda b: _save(Language.objects.get(pk=b["booking"].request.language_id), name_en="American English"),
+        lambda b: save_with(Language.objects.get(pk=b["booking"].request.language_id), name_en="American English"),
         "American English",
     ),
-    "contact": ("staff", lambda b: _save(b["booking"].request, contact_phone="+1 507-555-0199"), "+1 507-555-0199"),
-    "notes": ("presenter", lambda b: _save(b["booking"].request, notes="Use the side door"), "Use the side door"),
-    "audience size": ("staff", lambda b: _save(b["booking"].request, audience_size=120), "about 120 people"),
+    "contact": ("staff", lambda b: save_with(b["booking"].request, contact_phone="+1 507-555-0199"), "+1 507-555-0199"),
+    "notes": ("presenter", lambda b: save_with(b["booking"].request, notes="Use the side door"), "Use the side door"),
+    "audience size": ("staff", lambda b: save_with(b["booking"].request, audience_size=120), "about 120 people"),
     "tentative window": (
         "tentative",
-        lambda b: _save(b["pending"].windows.get(position=1), start=days_ahead(33, 8), end=days_ahead(33, 9)),
+        lambda b: save_with(b["pending"].windows.get(position=1), start=days_ahead(33, 8), end=days_ahead(33, 9)),
         "Pending request",
     ),
 }
@@ -153,7 +136,7 @@ def test_feed_etag_and_text_follow_each_field_it_shows(client, booked, presentat
 def test_withdrawn_consent_takes_the_event_out_of_the_public_feed(client, booked):
     first = client.get(PUBLIC_URL)
 
-    _save(booked["booking"].request, may_list_publicly=False)
+    save_with(booked["booking"].request, may_list_publicly=False)
     again = client.get(PUBLIC_URL, HTTP_IF_NONE_MATCH=first["ETag"])
 
     assert booked["booking"].uid in unfolded(body_of(first))
@@ -167,7 +150,7 @@ def test_a_rolled_back_change_keeps_the_etag(client, booked):
     request = booked["booking"].request
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        _save(request, organization_name="Never saved")
+        save_with(request, organization_name="Never saved")
         raise RuntimeError
 
     assert client.get(PUBLIC_URL, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304

@@ -22,8 +22,9 @@ from common.models import LinkPurpose
 from common.pagecache import page_cached
 from common.versions import CATALOG
 from outreach.models import Audience, Language
-from scheduling.services.review import Plan, booking_cancel, booking_reschedule
+from scheduling.services.review import booking_cancel
 from tests.calendars.test_feeds import presenter_url, schedule, staff_url
+from tests.changes import reschedule, save_with
 from tests.factories import AudienceFactory, LanguageFactory, PresenterFactory, days_ahead
 
 pytestmark = pytest.mark.django_db
@@ -67,26 +68,6 @@ def booked(staff, presentation):
     return {"booking": booking, "lead": lead, "staff": staff, "presentation": presentation}
 
 
-def _save(instance, **changes):
-    for name, value in changes.items():
-        setattr(instance, name, value)
-    instance.save()
-
-
-def _reschedule(booked, **overrides):
-    booking = booked["booking"]
-    booking.refresh_from_db()
-    fields = {
-        "start": booking.start,
-        "end": booking.end,
-        "lead_presenter": booked["lead"],
-        "co_presenters": [],
-        "location": booking.location,
-    }
-    fields.update(overrides)
-    booking_reschedule(request=booking.request, by=booked["staff"], plan=Plan(**fields))
-
-
 def _audience(b) -> Audience:
     return b["presentation"].audiences.get()
 
@@ -102,22 +83,22 @@ API_DETAIL = "/api/v1/presentations/recognize-respond-schools/"
 CHANGES = {
     "home: presentation title": (
         "/",
-        lambda b: _save(b["presentation"], title_en="Safe Harbor, revised"),
+        lambda b: save_with(b["presentation"], title_en="Safe Harbor, revised"),
         "Safe Harbor, revised",
     ),
     "catalog: presentation title": (
         "/presentations/",
-        lambda b: _save(b["presentation"], title_en="Safe Harbor, revised"),
+        lambda b: save_with(b["presentation"], title_en="Safe Harbor, revised"),
         "Safe Harbor, revised",
     ),
     "catalog: summary": (
         "/presentations/",
-        lambda b: _save(b["presentation"], summary_en="A new summary for the catalog."),
+        lambda b: save_with(b["presentation"], summary_en="A new summary for the catalog."),
         "A new summary for the catalog.",
     ),
     "catalog: audience's name": (
         "/presentations/",
-        lambda b: _save(_audience(b), name_en="Teachers and school staff"),
+        lambda b: save_with(_audience(b), name_en="Teachers and school staff"),
         "Teachers and school staff",
     ),
     "catalog: a new audience (m2m)": (
@@ -125,20 +106,20 @@ CHANGES = {
         lambda b: b["presentation"].audiences.add(AudienceFactory(name="Parents and caregivers", slug="parents")),
         "Parents and caregivers",
     ),
-    "catalog: duration": ("/presentations/", lambda b: _save(b["presentation"], duration_minutes=75), "75 minutes"),
+    "catalog: duration": ("/presentations/", lambda b: save_with(b["presentation"], duration_minutes=75), "75 minutes"),
     "catalog filtered: retired": (
         "/presentations/?format=in_person",
-        lambda b: _save(b["presentation"], is_active=False),
+        lambda b: save_with(b["presentation"], is_active=False),
         "0 presentations",
     ),
     "detail: description": (
         DETAIL,
-        lambda b: _save(b["presentation"], description_en="What the law says since 2009."),
+        lambda b: save_with(b["presentation"], description_en="What the law says since 2009."),
         "What the law says since 2009.",
     ),
     "detail: language's name": (
         DETAIL,
-        lambda b: _save(_language(b), name_en="Spanish (Latin America)"),
+        lambda b: save_with(_language(b), name_en="Spanish (Latin America)"),
         "Latin America",
     ),
     "detail: a new language (m2m)": (
@@ -148,37 +129,37 @@ CHANGES = {
     ),
     "detail: formats": (
         DETAIL,
-        lambda b: _save(b["presentation"], offers_virtual=False),
+        lambda b: save_with(b["presentation"], offers_virtual=False),
         "Formats In person Languages",
     ),
     "events: presentation title": (
         "/events/",
-        lambda b: _save(b["presentation"], title_en="Safe Harbor, revised"),
+        lambda b: save_with(b["presentation"], title_en="Safe Harbor, revised"),
         "Safe Harbor, revised",
     ),
     "events: organization name": (
         "/events/",
-        lambda b: _save(b["booking"].request, organization_name="Northfield Community Church of Christ"),
+        lambda b: save_with(b["booking"].request, organization_name="Northfield Community Church of Christ"),
         "Northfield Community Church of Christ",
     ),
     "events: venue": (
         "/events/",
-        lambda b: _save(b["booking"].request, venue="Northfield Public Library, Room 2"),
+        lambda b: save_with(b["booking"].request, venue="Northfield Public Library, Room 2"),
         "Northfield Public Library, Room 2",
     ),
     "events: no longer open to the public": (
         "/events/",
-        lambda b: _save(b["booking"].request, is_open_to_public=False),
+        lambda b: save_with(b["booking"].request, is_open_to_public=False),
         "Not open to the public",
     ),
     "events: registration link": (
         "/events/",
-        lambda b: _save(b["booking"].request, registration_url="https://northfield.example.org/register"),
+        lambda b: save_with(b["booking"].request, registration_url="https://northfield.example.org/register"),
         "Register",
     ),
     "events: booking time": (
         "/events/",
-        lambda b: _reschedule(b, start=days_ahead(45, 13), end=days_ahead(45, 14)),
+        lambda b: reschedule(b, start=days_ahead(45, 13), end=days_ahead(45, 14)),
         "1:00 PM",
     ),
     "events: cancellation": (
@@ -188,22 +169,22 @@ CHANGES = {
     ),
     "events: consent withdrawn": (
         "/events/",
-        lambda b: _save(b["booking"].request, may_list_publicly=False),
+        lambda b: save_with(b["booking"].request, may_list_publicly=False),
         "0 presentations from today",
     ),
     "api catalog: title": (
         "/api/v1/presentations/",
-        lambda b: _save(b["presentation"], title_en="Safe Harbor, revised"),
+        lambda b: save_with(b["presentation"], title_en="Safe Harbor, revised"),
         '"title":"Safe Harbor, revised"',
     ),
     "api catalog: audience's name": (
         "/api/v1/presentations/",
-        lambda b: _save(_audience(b), name_en="Teachers and school staff"),
+        lambda b: save_with(_audience(b), name_en="Teachers and school staff"),
         '"name":"Teachers and school staff"',
     ),
     "api detail: language's name": (
         API_DETAIL,
-        lambda b: _save(_language(b), name_en="Spanish (Latin America)"),
+        lambda b: save_with(_language(b), name_en="Spanish (Latin America)"),
         '"name":"Spanish (Latin America)"',
     ),
 }
@@ -503,7 +484,7 @@ def test_process_serves_its_recent_copies_without_the_cache_until_the_data_chang
 
     with django_assert_num_queries(1):  # the data versions
         again = client.get("/presentations/")
-    _save(booked["presentation"], title_en="Safe Harbor, revised")
+    save_with(booked["presentation"], title_en="Safe Harbor, revised")
     changed = client.get("/presentations/")
 
     assert again.content == first.content

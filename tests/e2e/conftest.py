@@ -138,3 +138,23 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def fill_request_form(page, day: str) -> None:
+    """The required answers of the request form, with ``day`` as the first preferred date (09:00 to 10:30)."""
+    page.get_by_label("Organization name").fill("Roosevelt High School")
+    page.get_by_label("Type of organization").select_option("school")
+    page.get_by_label("Street address").fill("4029 28th Ave S")
+    page.get_by_label("City").fill("Minneapolis")
+    page.get_by_label("County").select_option("hennepin")
+    page.get_by_label("ZIP code").fill("55406")
+    page.get_by_label("Your name").fill("Maria Lopez")
+    page.get_by_label("Email").fill("maria.lopez@example.edu")
+    page.get_by_label("Phone").fill("612-555-0123")
+    page.get_by_label("Who is the audience?").select_option(label="Educators and school staff")
+    page.get_by_label("Expected number of people").fill("45")
+    page.get_by_label("In person").check()
+    first = page.get_by_role("group", name="First choice")
+    first.get_by_label("Date").fill(day)
+    first.get_by_label("From").fill("09:00")
+    first.get_by_label("Until").fill("10:30")

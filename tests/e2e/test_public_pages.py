@@ -9,30 +9,11 @@ from playwright.sync_api import expect
 
 from common.dates import day
 from outreach.models import PresentationRequest
-from tests.e2e.conftest import check_page
+from tests.e2e.conftest import check_page, fill_request_form
 from tests.factories import PresentationRequestFactory
 from tests.links import status_link_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def fill_request_form(page, day: str) -> None:
-    page.get_by_label("Organization name").fill("Roosevelt High School")
-    page.get_by_label("Type of organization").select_option("school")
-    page.get_by_label("Street address").fill("4029 28th Ave S")
-    page.get_by_label("City").fill("Minneapolis")
-    page.get_by_label("County").select_option("hennepin")
-    page.get_by_label("ZIP code").fill("55406")
-    page.get_by_label("Your name").fill("Maria Lopez")
-    page.get_by_label("Email").fill("maria.lopez@example.edu")
-    page.get_by_label("Phone").fill("612-555-0123")
-    page.get_by_label("Who is the audience?").select_option(label="Educators and school staff")
-    page.get_by_label("Expected number of people").fill("45")
-    page.get_by_label("In person").check()
-    first = page.get_by_role("group", name="First choice")
-    first.get_by_label("Date").fill(day)
-    first.get_by_label("From").fill("09:00")
-    first.get_by_label("Until").fill("10:30")
 
 
 def test_public_pages_have_no_axe_violations(page, catalog):

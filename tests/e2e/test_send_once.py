@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from outreach import views
 from outreach.models import PresentationRequest
+from tests.e2e.conftest import fill_request_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,22 +21,7 @@ RECEIVED = "Thank you: your request has been received"
 
 def fill_and_review(page, catalog) -> None:
     page.goto(f"{page.base}/presentations/{catalog.slug}/request/")
-    page.get_by_label("Organization name").fill("Roosevelt High School")
-    page.get_by_label("Type of organization").select_option("school")
-    page.get_by_label("Street address").fill("4029 28th Ave S")
-    page.get_by_label("City").fill("Minneapolis")
-    page.get_by_label("County").select_option("hennepin")
-    page.get_by_label("ZIP code").fill("55406")
-    page.get_by_label("Your name").fill("Maria Lopez")
-    page.get_by_label("Email").fill("maria.lopez@example.edu")
-    page.get_by_label("Phone").fill("612-555-0123")
-    page.get_by_label("Who is the audience?").select_option(label="Educators and school staff")
-    page.get_by_label("Expected number of people").fill("45")
-    page.get_by_label("In person").check()
-    first = page.get_by_role("group", name="First choice")
-    first.get_by_label("Date").fill((timezone.localdate() + timedelta(days=30)).isoformat())
-    first.get_by_label("From").fill("09:00")
-    first.get_by_label("Until").fill("10:30")
+    fill_request_form(page, (timezone.localdate() + timedelta(days=30)).isoformat())
     page.get_by_role("button", name="Review my request").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your request")
 
