@@ -12,6 +12,7 @@ from modeltranslation.admin import TranslationAdmin
 from common.exceptions import DomainError
 from outreach.enums import CLOSED_STATUSES
 from outreach.models import Audience, Language, Presentation, PresentationRequest, RequestWindow
+from outreach.services import DETAILS_FIELDS
 from scheduling.services.retention import MSG_STILL_OPEN, RequestStillOpen, request_delete, request_erase
 from scheduling.services.status_link import status_link_renew
 
@@ -108,21 +109,8 @@ class PresentationRequestAdmin(admin.ModelAdmin):
         ("Audience", {"fields": ["audience", "audience_size", "age_range", "is_youth_audience", "language"]}),
         (
             "Logistics",
-            {
-                "fields": [
-                    "format",
-                    "virtual_platform",
-                    "accessibility_needs",
-                    "av_available",
-                    "is_open_to_public",
-                    "may_list_publicly",
-                    "venue",
-                    "registration_url",
-                    "no_registration_needed",
-                    "notes",
-                    "referral_source",
-                ]
-            },
+            # The optional details (the form's "Add details now or later"), after the format.
+            {"fields": ["format", "virtual_platform", *DETAILS_FIELDS]},
         ),
     ]
 
