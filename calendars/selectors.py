@@ -18,8 +18,10 @@ moment time alone changes it. The events are loaded in a constant number of quer
 
 import calendar
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -29,9 +31,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_translation_fields
 
-from common.links import live_links, live_subject_ids
+from common.links import live_links, live_subject_sql
 from common.models import LinkPurpose
 from common.times import local_instant
+from common.versions import versions_current_with
 from outreach.enums import RequestStatus
 from outreach.models import PresentationRequest, RequestWindow
 from scheduling.ical import utc
@@ -111,13 +114,20 @@ class Feed:
     """One feed: its kind, the presenter of a presenter feed, and whether pending windows are wanted."""
 
     kind: str
-    presenter: Presenter | None = None
+    presenter_id: int | None = None
     tentative: bool = False
+
+    @cached_property
+    def presenter(self) -> Presenter | None:
+        """The presenter of a presenter feed, read only when the feed is built (for its name)."""
+        return Presenter.objects.get(pk=self.presenter_id) if self.presenter_id is not None else None
 
     @property
     def key(self) -> str:
         """Which feed this is, for its stored key: a presenter's by the hash of their id (never a token or name)."""
-        presenter = hashlib.sha256(f"presenter-{self.presenter.pk}".encode()).hexdigest()[:16] if self.presenter else ""
+        presenter = (
+            hashlib.sha256(f"presenter-{self.presenter_id}".encode()).hexdigest()[:16] if self.presenter_id else ""
+        )
         return f"{self.kind}:{presenter}:{int(self.tentative)}"
 
     @property
@@ -141,22 +151,34 @@ class FeedState:
 # --- Tokens ----------------------------------------------------------------------------------
 
 
-def presenter_by_feed_token(*, token: str) -> Presenter | None:
-    """The active presenter whose live feed link this is, or None (unknown, rotated, inactive)."""
-    return Presenter.objects.filter(
-        pk__in=live_subject_ids(purpose=LinkPurpose.PRESENTER_FEED, token=token), is_active=True
-    ).first()
+def _live_owner_sql(*, purpose: str, token: str, model: type, flags: dict[str, bool]) -> tuple[str, list[object]]:
+    """SQL giving the id of the ``model`` row whose live ``purpose`` link this token is, with every
+    field of ``flags`` set as given (no row otherwise), and its parameters."""
+    link_sql, params = live_subject_sql(purpose=purpose, token=token)
+    meta = model._meta
+    conditions = "".join(f" AND {meta.get_field(name).column} = %s" for name in flags)
+    sql = f"SELECT {meta.pk.column} FROM {meta.db_table} WHERE {meta.pk.column} IN ({link_sql}){conditions}"  # noqa: S608 (the models' names; values are parameters)
+    return sql, [*params, *flags.values()]
 
 
-def staff_feed_token_is_live(*, token: str) -> bool:
-    """Whether this is the live staff feed link of an active staff user (revoked, rotated: no)."""
-    return (
-        get_user_model()
-        .objects.filter(
-            pk__in=live_subject_ids(purpose=LinkPurpose.STAFF_FEED, token=token), is_active=True, is_staff=True
+def private_feed_owner_and_versions(*, kind: str, token: str, scopes: Iterable[str]) -> tuple[int | None, str]:
+    """For a presenter or staff feed: the id of the presenter or staff user whose live link this token
+    is (None for an unknown, revoked or rotated link, or an inactive owner), and the data versions of
+    ``scopes``, asked together in one round trip. The link is checked on every request, so a revoked
+    link answers "not found" at once in every process; only the round trip is shared."""
+    if kind == PRESENTER:
+        sql, params = _live_owner_sql(
+            purpose=LinkPurpose.PRESENTER_FEED, token=token, model=Presenter, flags={"is_active": True}
         )
-        .exists()
-    )
+    else:
+        sql, params = _live_owner_sql(
+            purpose=LinkPurpose.STAFF_FEED,
+            token=token,
+            model=get_user_model(),
+            flags={"is_active": True, "is_staff": True},
+        )
+    versions, owner = versions_current_with(scopes, sql=sql, params=params)
+    return (int(owner) if owner is not None else None), versions
 
 
 def staff_feed_link_exists(*, user: AbstractBaseUser) -> bool:
@@ -189,9 +211,9 @@ def _scope(feed: Feed) -> QuerySet[Booking]:
     if feed.kind == PUBLIC:
         bookings = bookings.filter(request__may_list_publicly=True)
     if feed.kind == PRESENTER:
-        co_presenting = Booking.co_presenters.through.objects.filter(presenter_id=feed.presenter.pk)
+        co_presenting = Booking.co_presenters.through.objects.filter(presenter_id=feed.presenter_id)
         bookings = bookings.filter(
-            Q(lead_presenter_id=feed.presenter.pk) | Q(pk__in=co_presenting.values("booking_id"))
+            Q(lead_presenter_id=feed.presenter_id) | Q(pk__in=co_presenting.values("booking_id"))
         )
     return bookings
 

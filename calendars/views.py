@@ -29,11 +29,10 @@ from calendars.selectors import (
     booking_for_download,
     feed_last_modified,
     feed_state,
-    presenter_by_feed_token,
     presenters_for_feed_tokens,
+    private_feed_owner_and_versions,
     public_events_page,
     staff_feed_link_exists,
-    staff_feed_token_is_live,
 )
 from calendars.services import (
     presenter_feed_token_rotate,
@@ -68,8 +67,8 @@ MSG_NO_STAFF_TOKEN = _("You had no staff feed link to revoke.")
 MSG_NO_EVENTS_PAGE = _("There is no such page of upcoming presentations.")
 
 
-def _feed_key(feed: Feed) -> str:
-    return stored_key("feed", scopes=FEED_SCOPES, parts=[FEED_FORMAT, settings.SITE_URL, feed.key])
+def _feed_key(feed: Feed, *, versions: str | None = None) -> str:
+    return stored_key("feed", scopes=FEED_SCOPES, parts=[FEED_FORMAT, settings.SITE_URL, feed.key], versions=versions)
 
 
 def _feed_stored(feed: Feed, now: datetime, *, key: str) -> Stored:
@@ -95,13 +94,14 @@ def _feed_stored(feed: Feed, now: datetime, *, key: str) -> Stored:
     return stored_or_build(key, build, now=now)
 
 
-def _feed_response(request: HttpRequest, feed: Feed, *, private: bool) -> HttpResponse:
+def _feed_response(request: HttpRequest, feed: Feed, *, private: bool, versions: str | None = None) -> HttpResponse:
     """The feed from its stored copy, or 304 when the client's copy is current.
 
-    A 304 costs the data versions' lookup (one indexed query) and one cache read of the stored
-    copy's head, whatever the number of events; the calendar is rebuilt only after a change.
+    A 304 costs the data versions' lookup (one indexed query; for a private feed the same query
+    checks its link, ``versions``) and one read of the stored copy's head, whatever the number of
+    events; the calendar is rebuilt only after a change.
     """
-    now, key = timezone.now(), _feed_key(feed)
+    now, key = timezone.now(), _feed_key(feed, versions=versions)
     response = stored_not_modified(request, key, now=now)
     if response is None:
         response = stored_response(request, _feed_stored(feed, now, key=key))
@@ -121,17 +121,19 @@ def public_feed(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def presenter_feed(request: HttpRequest, token: str) -> HttpResponse:
-    presenter = presenter_by_feed_token(token=token)
-    if presenter is None:
+    presenter_id, versions = private_feed_owner_and_versions(kind=PRESENTER, token=token, scopes=FEED_SCOPES)
+    if presenter_id is None:
         raise Http404
-    return _feed_response(request, Feed(kind=PRESENTER, presenter=presenter), private=True)
+    return _feed_response(request, Feed(kind=PRESENTER, presenter_id=presenter_id), private=True, versions=versions)
 
 
 @require_safe
 def staff_feed(request: HttpRequest, token: str) -> HttpResponse:
-    if not staff_feed_token_is_live(token=token):
+    owner, versions = private_feed_owner_and_versions(kind=STAFF, token=token, scopes=FEED_SCOPES)
+    if owner is None:
         raise Http404
-    return _feed_response(request, Feed(kind=STAFF, tentative=request.GET.get("tentative") == "1"), private=True)
+    feed = Feed(kind=STAFF, tentative=request.GET.get("tentative") == "1")
+    return _feed_response(request, feed, private=True, versions=versions)
 
 
 def _events_page_number(request: HttpRequest) -> int | None:

@@ -115,6 +115,19 @@ def live_subject_ids(*, purpose: str, token: str) -> QuerySet:
     return links.values("subject_id")
 
 
+def live_subject_sql(*, purpose: str, token: str) -> tuple[str, list[object]]:
+    """``live_subject_ids`` as plain SQL and its parameters, for a query asked with a cursor (one
+    round trip with something else): the subject id of the live link with this token, no row otherwise."""
+    table = PrivateLink._meta.db_table
+    token = _normal(purpose, token)
+    if token is None:
+        return f"SELECT subject_id FROM {table} WHERE 1 = 0", []  # noqa: S608 (the model's table name)
+    return (
+        f"SELECT subject_id FROM {table} WHERE purpose = %s AND token_hash = %s AND revoked_at IS NULL",  # noqa: S608
+        [purpose, token_hash(token)],
+    )
+
+
 def links_revoked_before(*, before: datetime) -> QuerySet[PrivateLink]:
     """Links revoked before ``before``: each now only makes its old address answer "replaced" rather
     than "not found"."""

@@ -63,9 +63,12 @@ class Stored:
         return self.valid_until is None or now < self.valid_until
 
 
-def stored_key(kind: str, *, scopes: Iterable[str], parts: Iterable[object]) -> str:
-    """The key of a stored copy: the versions of ``scopes`` (one query), the language and ``parts``, hashed."""
-    material = "|".join([STORED_FORMAT, kind, versions_current(scopes), get_language() or "", *map(str, parts)])
+def stored_key(kind: str, *, scopes: Iterable[str], parts: Iterable[object], versions: str | None = None) -> str:
+    """The key of a stored copy: the versions of ``scopes`` (one query, unless the caller read them
+    already: ``versions``), the language and ``parts``, hashed."""
+    if versions is None:
+        versions = versions_current(scopes)
+    material = "|".join([STORED_FORMAT, kind, versions, get_language() or "", *map(str, parts)])
     return f"stored:{kind}:{hashlib.sha256(material.encode()).hexdigest()}"
 
 

@@ -10,7 +10,7 @@ rather than fields means a field added later is covered without anyone rememberi
 ``version_bump`` itself (tests/common/test_versions.py lists the models each scope tracks).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.apps import apps
 from django.db import connection, models
@@ -56,17 +56,39 @@ def versions_current(scopes: Iterable[str]) -> str:
     the last change is part of the string, its digits as the database gives them (it tells apart
     two databases whose counters happen to match, after a restore say); only equality matters.
     """
+    return versions_current_with(scopes, sql=None)[0]
+
+
+def versions_current_with(
+    scopes: Iterable[str], *, sql: str | None, params: Sequence[object] = ()
+) -> tuple[str, object]:
+    """``versions_current(scopes)`` and the value of ``sql`` (a query giving one column of at most
+    one row; None when it gives no row), asked in one round trip and so read from one snapshot:
+    for a private feed, whether its link is live and the versions its stored copy is filed under.
+    """
     wanted = sorted(set(scopes))
     table = _table()._meta.db_table
     placeholders = ", ".join(["%s"] * len(wanted))
+    query = f"SELECT scope, version, changed_at FROM {table} WHERE scope IN ({placeholders})"  # noqa: S608 (the model's table name; the scopes are parameters)
+    arguments: list[object] = list(wanted)
+    if sql is not None:
+        # The extra value comes back as the row without a scope (scopes are never NULL: the primary key).
+        query += f" UNION ALL SELECT NULL, ({sql}), NULL"
+        arguments += params
+    extra = None
+    rows = {}
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT scope, version, changed_at FROM {table} WHERE scope IN ({placeholders})", wanted)  # noqa: S608 (the model's table name; the scopes are parameters)
-        rows = {scope: (version, changed_at) for scope, version, changed_at in cursor.fetchall()}
+        cursor.execute(query, arguments)
+        for scope, version, changed_at in cursor.fetchall():
+            if scope is None:
+                extra = version
+            else:
+                rows[scope] = (version, changed_at)
     parts = []
     for scope in wanted:
         row = rows.get(scope)
         parts.append(f"{scope}{row[0]}.{''.join(filter(str.isdigit, str(row[1])))}" if row else f"{scope}0")
-    return "-".join(parts)
+    return "-".join(parts), extra
 
 
 def versions_track(model: type[models.Model], *scopes: str) -> None:

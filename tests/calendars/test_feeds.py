@@ -463,6 +463,36 @@ def test_staff_feed_token_revoked_rotated_or_not_staff_is_404(client, staff, dja
     assert live_links(purpose=LinkPurpose.STAFF_FEED).filter(subject_id=staff.pk).count() == 1
 
 
+def test_revoked_feed_links_answer_404_at_once_after_warm_hits(client, staff, presenter):
+    """A revocation needs no data version to move: the link is checked against the database on every
+    request, in the same query as the versions, even while the feed's copy is stored and warm."""
+    schedule(by=staff, presenter=presenter, start=days_ahead(40, 10))
+    presenter_feed, staff_feed = presenter_url(presenter), staff_url(staff)
+    warm = {}
+    for url in (presenter_feed, staff_feed, staff_feed + "?tentative=1"):
+        client.get(url)
+        warm[url] = client.get(url)
+        assert warm[url].status_code == 200
+        assert client.get(url, HTTP_IF_NONE_MATCH=warm[url]["ETag"]).status_code == 304
+
+    presenter_feed_token_rotate(presenter=presenter)
+    staff_feed_token_revoke(user=staff)
+
+    for url in (presenter_feed, staff_feed, staff_feed + "?tentative=1"):
+        assert client.get(url).status_code == 404
+        assert client.get(url, HTTP_IF_NONE_MATCH=warm[url]["ETag"]).status_code == 404
+
+
+def test_feed_of_a_presenter_made_inactive_after_a_warm_hit_is_404(client, staff, presenter):
+    url = presenter_url(presenter)
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200
+
+    Presenter.objects.filter(pk=presenter.pk).update(is_active=False)
+
+    assert client.get(url).status_code == 404
+
+
 # --- The staff page and the admin action ---------------------------------------------------------
 
 
@@ -932,17 +962,18 @@ def test_feeds_and_events_page_use_a_constant_number_of_queries(
         public = client.get(PUBLIC_URL)
     with django_assert_num_queries(3):  # versions, the page's bookings, the later ones and when the page changes
         events_page = client.get("/events/")
-    with django_assert_num_queries(6):  # token, versions, state, last change, bookings, co-presenters
+    # A private feed's link and the versions are checked in one query.
+    with django_assert_num_queries(6):  # link+versions, name, state, last change, bookings, co-presenters
         client.get(presenter_feed)
-    with django_assert_num_queries(9):  # token, versions, 2 states, 2 last changes, bookings, co-presenters, windows
+    with django_assert_num_queries(8):  # link and versions, 2 states, 2 last changes, bookings, co-presenters, windows
         tentative = client.get(staff_feed + "?tentative=1")
     with django_assert_num_queries(1):  # once built, the versions alone
         assert client.get(PUBLIC_URL).content == public.content
     with django_assert_num_queries(1):  # a 304 needs the versions only
         assert client.get(PUBLIC_URL, HTTP_IF_NONE_MATCH=public["ETag"]).status_code == 304
-    with django_assert_num_queries(2):  # token, versions
+    with django_assert_num_queries(1):  # link and versions
         assert client.get(staff_feed + "?tentative=1", HTTP_IF_NONE_MATCH=tentative["ETag"]).status_code == 304
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         assert client.get(presenter_feed).status_code == 200
     with django_assert_num_queries(1):
         assert client.get("/events/").content == events_page.content
