@@ -12,9 +12,12 @@ can hold a client's address). After a failure this process leaves Redis alone fo
 """
 
 import logging
+import math
+import time
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
@@ -81,6 +84,10 @@ class ForgivingRedisCache(RedisCache):
         missing = ValueError("The cache is unreachable; nothing was counted.")
         return self._safely("incr", lambda: super(ForgivingRedisCache, self).incr(key, delta, version), missing)
 
+    def count(self, key: str, seconds: int) -> tuple[int, float] | None:
+        """``window_count`` in Redis (one round trip); None when the cache is unreachable."""
+        return self._safely("count", lambda: _redis_count(self, key, seconds), None)
+
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         return self._safely(
             "set_many", lambda: super(ForgivingRedisCache, self).set_many(data, timeout, version), list(data)
@@ -91,3 +98,41 @@ class ForgivingRedisCache(RedisCache):
 
     def clear(self):
         return self._safely("clear", lambda: super(ForgivingRedisCache, self).clear(), False)
+
+
+# --- Counting in windows (the API throttles) ---------------------------------------------------
+
+
+def _redis_count(backend: RedisCache, key: str, seconds: int) -> tuple[int, float]:
+    """One pipeline, so one round trip: start the window if there is none (a counter at 0 that
+    expires after ``seconds``), count one, and ask how long the window has left."""
+    key = backend.make_and_validate_key(key)
+    client = backend._cache.get_client(key, write=True)
+    pipe = client.pipeline(transaction=True)
+    pipe.set(key, 0, ex=seconds, nx=True)
+    pipe.incr(key)
+    pipe.pttl(key)
+    _started, counted, left_ms = pipe.execute()
+    return int(counted), max(left_ms, 0) / 1000
+
+
+def window_count(key: str, *, seconds: int) -> tuple[int, float] | None:
+    """Count one more under ``key`` in a window of ``seconds`` that opens at the first count: the
+    count so far in the window and the seconds until it closes. With Redis, one round trip; None
+    when the cache is unreachable (the caller lets the request through). Other backends (the
+    local-memory cache of development) count with ``add`` and ``incr``, per process."""
+    seconds = max(math.ceil(seconds), 1)
+    cache = caches["default"]
+    if isinstance(cache, ForgivingRedisCache):
+        return cache.count(key, seconds)
+    if isinstance(cache, RedisCache):
+        return _redis_count(cache, key, seconds)
+    now = time.time()
+    cache.add(f"{key}:closes", now + seconds, seconds)
+    cache.add(key, 0, seconds)
+    try:
+        counted = cache.incr(key)
+    except ValueError:  # the window closed between the two calls: this is the first of the next one
+        cache.set(key, 1, seconds)
+        counted = 1
+    return counted, max(cache.get(f"{key}:closes", now + seconds) - now, 0.0)

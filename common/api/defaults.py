@@ -13,6 +13,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
+from common.cache import window_count
+
 MSG_TOO_LARGE = _("The request body is too large.")
 MSG_BAD_REQUEST = _("The request could not be understood.")
 MSG_PAGE_SIZE = _("Give a whole number of at least 1.")
@@ -67,11 +69,35 @@ class ScopedThrottle(ScopedRateThrottle):
     share a rate); each endpoint counts its own requests. Counted in the default cache: Redis when
     REDIS_URL is set, so every process shares the count. The rate is read when a request comes in
     (not at import), so it follows the settings.
+
+    A fixed window per client and endpoint, opened by its first request ("300/min": at most 300
+    requests in the minute after the first; the next one opens a new minute): one counter, counted
+    and read in one round trip to Redis (common.cache.window_count). Every request is counted, the
+    refused ones too; a refused one is told how long the window has left (``Retry-After``). When
+    the cache cannot be reached the request goes through (fail open, logged by the cache).
     """
 
     def get_cache_key(self, request, view):
         key = super().get_cache_key(request, view)
-        return key.replace(f"throttle_{self.scope}_", f"throttle_{self.scope}.{type(view).__name__}_", 1)
+        return key.replace(f"throttle_{self.scope}_", f"throttle_{self.scope}.{type(view).__name__}_", 1) + ":n"
+
+    def allow_request(self, request, view):
+        self.scope = getattr(view, self.scope_attr, None)
+        if not self.scope:
+            return True
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        key = self.get_cache_key(request, view) if self.rate is not None else None
+        if key is None:
+            return True
+        counted = window_count(key, seconds=self.duration)
+        if counted is None:
+            return True
+        count, self.left = counted
+        return count <= self.num_requests
+
+    def wait(self):
+        return max(self.left, 1)
 
     def get_rate(self):
         try:

@@ -275,7 +275,7 @@ def test_throttle_counts_live_in_redis_when_configured(anonymous, presentation, 
         server.delete(*server.keys(f"{prefix}:*") or ["-"])
 
     assert answers == [200, 200, 429]
-    throttle_key = f"{prefix}:1:throttle_presentations.PresentationListView_127.0.0.1"
+    throttle_key = f"{prefix}:1:throttle_presentations.PresentationListView_127.0.0.1:n"
     assert throttle_key in keys
     # The other keys are the catalog's stored copy and its head: hashed, holding no address.
     assert sorted(re.sub(r"[0-9a-f]{64}", "<sha256>", key) for key in keys if key != throttle_key) == [

@@ -9,6 +9,7 @@ import socket
 import time
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -152,3 +153,69 @@ def test_hung_cache_does_not_hold_the_public_pages(hung, client, presentation):
 
     assert answers == [200, 200, 200, 200]
     assert time.monotonic() - started < 1.5
+
+
+# --- The API throttle's count -------------------------------------------------------------------
+
+
+def catalog_rate(settings, rate: str) -> None:
+    config = settings.REST_FRAMEWORK
+    settings.REST_FRAMEWORK = {
+        **config,
+        "DEFAULT_THROTTLE_RATES": {**config["DEFAULT_THROTTLE_RATES"], "presentations": rate},
+    }
+
+
+def test_api_throttle_lets_requests_through_when_the_cache_is_unreachable(refused, settings, presentation, caplog):
+    catalog_rate(settings, "2/min")
+    with caplog.at_level(logging.WARNING):
+        answers = [APIClient().get("/api/v1/presentations/").status_code for _ in range(4)]
+
+    assert answers == [200, 200, 200, 200]
+    assert len(cache_warnings(caplog)) == 1
+
+
+@pytest.mark.redis
+def test_api_throttle_counts_in_redis_and_says_when_to_come_back(settings, redis_url, presentation):
+    redis_cache_at(settings, redis_url)
+    catalog_rate(settings, "2/s")
+    server = redis.Redis.from_url(redis_url)
+    server.delete(*server.keys("cache-tests:*") or ["-"])
+    client = APIClient()
+    try:
+        answers = [client.get("/api/v1/presentations/") for _ in range(3)]
+        time.sleep(1.1)
+        after_the_window = client.get("/api/v1/presentations/")
+    finally:
+        server.delete(*server.keys("cache-tests:*") or ["-"])
+
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    assert answers[2].json()["code"] == "throttled"
+    assert answers[2]["Retry-After"] == "1"
+    assert after_the_window.status_code == 200
+
+
+@pytest.mark.redis
+def test_api_throttle_costs_one_round_trip_to_redis(settings, redis_url, presentation, monkeypatch):
+    """A warm catalog request: its stored copy is in the process's memory, and the throttle counts
+    the request and reads its window in one pipeline."""
+    redis_cache_at(settings, redis_url)
+    server = redis.Redis.from_url(redis_url)
+    server.delete(*server.keys("cache-tests:*") or ["-"])
+    client = APIClient()
+    trips = []
+    real_command, real_pipeline = redis.Redis.execute_command, redis.client.Pipeline.execute
+    try:
+        assert client.get("/api/v1/presentations/").status_code == 200
+        monkeypatch.setattr(redis.Redis, "execute_command", lambda *a, **k: trips.append(a[1]) or real_command(*a, **k))
+        monkeypatch.setattr(
+            redis.client.Pipeline, "execute", lambda *a, **k: trips.append("pipeline") or real_pipeline(*a, **k)
+        )
+        warm = client.get("/api/v1/presentations/")
+    finally:
+        monkeypatch.undo()
+        server.delete(*server.keys("cache-tests:*") or ["-"])
+
+    assert warm.status_code == 200
+    assert presentation.title in warm.content.decode()
+    assert trips == ["pipeline"]
