@@ -26,9 +26,8 @@ STATIC_ROOT = env.path("BENCH_STATIC_ROOT", default=str(STATIC_ROOT))
 if env("BENCH_CONN_MAX_AGE", default=""):
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("BENCH_CONN_MAX_AGE")
 # The load generator is one client address: the API catalog's throttle (300 a minute per client in
-# production) would refuse it after 300 requests. It still counts every request in Redis, with a
-# rate it never reaches and a one-second window, so its history holds about one second of requests
-# (a few hundred entries, as a production client near its limit).
+# production) would refuse it after 300 requests. It still counts every request in Redis (one
+# counter per window, one round trip per request), with a rate it never reaches.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {**REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "presentations": "1000000/s"},
