@@ -36,7 +36,7 @@ from common.models import LinkPurpose
 from common.times import local_instant
 from common.versions import versions_current_with
 from outreach.enums import RequestStatus
-from outreach.models import PresentationRequest, RequestWindow
+from outreach.models import Presentation, PresentationRequest, RequestWindow
 from scheduling.ical import utc
 from scheduling.models import Booking, Presenter
 
@@ -296,6 +296,36 @@ def feed_bookings(*, feed: Feed, now: datetime) -> QuerySet[Booking]:
             lead_name=F("lead_presenter__name"),
         )
     )
+
+
+# The columns of one public feed event, in the order public_feed_rows gives them.
+PUBLIC_ROW = (
+    "uid",
+    "sequence",
+    "start",
+    "end",
+    "format",
+    "updated_at",
+    "cancelled_at",
+    "request__presentation_id",
+    "request__organization_name",
+    "request__is_open_to_public",
+    "request__venue",
+    "request__registration_url",
+    "request__no_registration_needed",
+)
+
+
+def public_feed_rows(*, now: datetime) -> tuple[list[tuple], dict[int, Presentation]]:
+    """The public feed's events at ``now`` as plain rows (PUBLIC_ROW, by start), and their presentations
+    by id: the same bookings and consent as ``feed_bookings`` (only those whose requester agreed to a
+    public listing), but no model instance per event. Two queries whatever the number of events."""
+    feed = Feed(kind=PUBLIC)
+    rows = list(_scope(feed).filter(_holds(feed, now)).order_by("start", "pk").values_list(*PUBLIC_ROW))
+    presentations = Presentation.objects.only("slug", *get_translation_fields("title", "summary")).in_bulk(
+        {row[7] for row in rows}
+    )
+    return rows, presentations
 
 
 @dataclass(frozen=True)

@@ -958,7 +958,7 @@ def test_feeds_and_events_page_use_a_constant_number_of_queries(
     booking_cancel(request=cancelled.request, by=staff, reason="Snow")
     presenter_feed, staff_feed = presenter_url(presenter), staff_url(staff)
 
-    with django_assert_num_queries(4):  # versions, state, last change, bookings with request and presentation
+    with django_assert_num_queries(5):  # versions, state, last change, bookings' rows, their presentations
         public = client.get(PUBLIC_URL)
     with django_assert_num_queries(3):  # versions, the page's bookings, the later ones and when the page changes
         events_page = client.get("/events/")
