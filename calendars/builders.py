@@ -26,6 +26,7 @@ from calendars.selectors import (
     pending_windows,
     public_feed_rows,
 )
+from common.collector import collector_paused
 from outreach.enums import Format
 from outreach.models import ERASED_LABEL, Presentation, RequestWindow
 from scheduling.ical import booking_location, calendar_new, event_new, utc, vevent
@@ -286,22 +287,26 @@ def feed_calendar_new(*, name: str) -> Calendar:
 
 
 def feed_calendar(*, feed: Feed, now: datetime) -> bytes:
-    """The feed's iCalendar text at ``now``: one to three queries whatever the number of events."""
-    cal = feed_calendar_new(name=feed.name)
-    texts = _Texts.resolve()
-    if feed.kind == PUBLIC:
-        _public_events_add(cal, texts, now=now)
-    else:
-        staff = feed.kind == STAFF
-        co_presenters = co_presenter_names(feed=feed, now=now)
-        for booking in feed_bookings(feed=feed, now=now):
-            cal.add_component(
-                _private_event(booking, texts, co_presenters=co_presenters.get(booking.pk, []), staff=staff)
-            )
-        if staff and feed.tentative:
-            for window in pending_windows(now=now):
-                cal.add_component(_window_event(window, texts))
-    return cal.to_ical()
+    """The feed's iCalendar text at ``now``: two or three queries whatever the number of events.
+
+    Built with the cyclic garbage collector paused (common.collector): the events are acyclic and
+    reference counting frees them; the collector's walks otherwise cost a fifth of a large build."""
+    with collector_paused():
+        cal = feed_calendar_new(name=feed.name)
+        texts = _Texts.resolve()
+        if feed.kind == PUBLIC:
+            _public_events_add(cal, texts, now=now)
+        else:
+            staff = feed.kind == STAFF
+            co_presenters = co_presenter_names(feed=feed, now=now)
+            for booking in feed_bookings(feed=feed, now=now):
+                cal.add_component(
+                    _private_event(booking, texts, co_presenters=co_presenters.get(booking.pk, []), staff=staff)
+                )
+            if staff and feed.tentative:
+                for window in pending_windows(now=now):
+                    cal.add_component(_window_event(window, texts))
+        return cal.to_ical()
 
 
 # --- The requester's own booking ---------------------------------------------------------------
