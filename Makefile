@@ -110,7 +110,7 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 bench: $(BENCH_STAMP)
 	$(PY) -m bench.pages
 	$(PY) -m bench.notifications
-	@if [ -f bench/feeds.py ]; then echo "$(PY) bench/feeds.py"; $(PY) bench/feeds.py; fi
+	$(PY) -m bench.feeds
 	$(PY) -m bench.staff
 
 clean:
