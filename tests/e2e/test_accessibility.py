@@ -201,6 +201,14 @@ def test_staff_pages_have_no_axe_violations(page, site, staff_user):
     audit.check("staff-reports")
     audit.check("staff-reports-error", "/staff/reports/?start=2027-03-10&end=2027-03-01")
 
+    declined = site["declined"]
+    audit.check("staff-erase", f"/staff/requests/{declined.pk}/erase/")
+    page.get_by_role("button", name="Erase the personal details").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("(personal details erased)")
+    audit.check("staff-request-erased")
+    audit.check("status-erased", f"/requests/{declined.token}/")
+    expect(page.get_by_role("main")).to_contain_text("Personal details erased on")
+
     assert audit.violations == {}, audit.report()
 
 
