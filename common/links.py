@@ -44,10 +44,6 @@ def _normal(purpose: str, token: str) -> str | None:
     return token if _TOKEN_RE.match(token) else None
 
 
-def token_is_well_formed(token: str, *, purpose: str = LinkPurpose.REQUEST_STATUS) -> bool:
-    return _normal(purpose, token) is not None
-
-
 def _token_new(purpose: str) -> str:
     if purpose == LinkPurpose.AUDIENCE_SURVEY:
         return base64.b32encode(secrets.token_bytes(16)).decode("ascii").rstrip("=").lower()

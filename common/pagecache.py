@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -130,11 +131,7 @@ def _get(key: str) -> Stored | None:
     found = recent.get(key)
     if found is not None:
         return found
-    try:
-        found = cache.get(key)
-    except Exception as exc:
-        logger.warning("Page cache unreachable (%s on get): building the page.", type(exc).__name__)
-        return None
+    found = _cache_call(lambda: cache.get(key), None, failed="get", then="building the page")
     if not isinstance(found, Stored):
         return None
     recent.put(key, found)
@@ -145,11 +142,12 @@ def _put(key: str, stored: Stored) -> None:
     head = replace(stored, body=b"")
     recent.put(key, stored)
     recent.put(key + HEAD, head)
-    try:
-        cache.set(key, stored, STORED_TIMEOUT)
-        cache.set(key + HEAD, head, STORED_TIMEOUT)
-    except Exception as exc:
-        logger.warning("Page cache unreachable (%s on set): the page is not kept.", type(exc).__name__)
+    _cache_call(
+        lambda: (cache.set(key, stored, STORED_TIMEOUT), cache.set(key + HEAD, head, STORED_TIMEOUT)),
+        None,
+        failed="set",
+        then="the page is not kept",
+    )
 
 
 def stored_or_build(key: str, build: Callable[[], Stored], *, now: datetime | None = None) -> Stored:
@@ -269,19 +267,21 @@ def page_cached(*scopes: str, reads: Iterable[str] = ()) -> Callable:
 def value_stored_or_build(key: str, build: Callable[[], object]) -> object:
     """Any picklable value under ``key`` (a ``stored_key``), else ``build()``'s, stored: for what several
     pages render, such as a report's figures. The value must hold nothing personal (it is shared)."""
-    try:
-        found = cache.get(key, _ABSENT)
-    except Exception as exc:
-        logger.warning("Page cache unreachable (%s on get): building the value.", type(exc).__name__)
-        found = _ABSENT
+    found = _cache_call(lambda: cache.get(key, _ABSENT), _ABSENT, failed="get", then="building the value")
     if found is not _ABSENT:
         return found
     fresh = build()
-    try:
-        cache.set(key, fresh, STORED_TIMEOUT)
-    except Exception as exc:
-        logger.warning("Page cache unreachable (%s on set): the value is not kept.", type(exc).__name__)
+    _cache_call(lambda: cache.set(key, fresh, STORED_TIMEOUT), None, failed="set", then="the value is not kept")
     return fresh
+
+
+def _cache_call(call: Callable[[], Any], miss: Any, *, failed: str, then: str) -> Any:
+    """``call()`` on the cache, or ``miss`` (logged) when the cache cannot be reached or refuses."""
+    try:
+        return call()
+    except Exception as exc:
+        logger.warning("Page cache unreachable (%s on %s): %s.", type(exc).__name__, failed, then)
+        return miss
 
 
 _ABSENT = object()
