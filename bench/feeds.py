@@ -12,7 +12,7 @@ every variant once per round in turn (so a busy moment on the shared machine hit
   beforehand (the script checks that it is byte-identical to ours, so both do the same
   icalendar work; the floor does no query at all), with Python's garbage collector paused as
   ours builds it (common.collector), so that the two differ only in what ours adds;
-- ours, cold: ``calendars.builders.feed_calendar`` (the queries, the ORM and the text), and a
+- ours, cold: ``calendars.feeds.feed_calendar`` (the queries, the ORM and the text), and a
   whole GET through the view and every middleware with the cache emptied first (it builds the
   feed and stores it);
 - peer: the public feed built with django-ical's ICalFeed over the same queryset and texts;
@@ -368,13 +368,13 @@ def measure_size(*, rounds: int, requests_304: int, client, staff_path: str, now
     from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext
 
-    from calendars import builders
     from calendars import selectors as feeds
+    from calendars.feeds import feed_calendar
     from common import pagecache
 
     public, staff = feeds.Feed(kind=feeds.PUBLIC), feeds.Feed(kind=feeds.STAFF)
-    public_ours = builders.feed_calendar(feed=public, now=now)
-    staff_ours = builders.feed_calendar(feed=staff, now=now)
+    public_ours = feed_calendar(feed=public, now=now)
+    staff_ours = feed_calendar(feed=staff, now=now)
     public_rows, staff_rows = plain_tuples(public_ours), plain_tuples(staff_ours)
     peer = peer_feed(now)
     peer_request = RequestFactory().get("/calendar/public.ics")
@@ -396,12 +396,12 @@ def measure_size(*, rounds: int, requests_304: int, client, staff_path: str, now
 
     variants = {
         "public floor": (lambda: floor_calendar(public.name, public_rows), None),
-        "public ours": (lambda: builders.feed_calendar(feed=public, now=now), None),
+        "public ours": (lambda: feed_calendar(feed=public, now=now), None),
         "public peer": (lambda: peer(peer_request).content, None),
         "public GET cold": (get("/calendar/public.ics"), empty_caches),
         "public GET warm": (get("/calendar/public.ics"), None),
         "staff floor": (lambda: floor_calendar(staff.name, staff_rows), None),
-        "staff ours": (lambda: builders.feed_calendar(feed=staff, now=now), None),
+        "staff ours": (lambda: feed_calendar(feed=staff, now=now), None),
         "staff GET cold": (get(staff_path), empty_caches),
         "staff GET warm": (get(staff_path), None),
     }

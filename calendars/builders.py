@@ -1,39 +1,28 @@
-"""The iCalendar text of the feeds and of a requester's own booking, and links to calendar services.
+"""What calendar events say (their labels, their safe text, the place the public listing gives), a
+requester's own booking as a calendar and as add-to-calendar links, and the feeds' addresses.
 
-Events carry the invites' UID and SEQUENCE (scheduling.ical.event_new), so an invitee who also
-subscribes sees one event; times are UTC. DTSTAMP and LAST-MODIFIED come from the stored change
-time (Booking.updated_at), so the body is byte-identical while nothing changes. Escaping and line
-folding are the icalendar library's; control characters iCalendar cannot carry are dropped first.
+The feeds themselves are calendars.feeds. Events carry the invites' UID and SEQUENCE
+(scheduling.ical.event_new), so an invitee who also subscribes sees one event; times are UTC.
+DTSTAMP and LAST-MODIFIED come from the stored change time (Booking.updated_at), so the body is
+byte-identical while nothing changes. Escaping and line folding are the icalendar library's;
+control characters iCalendar cannot carry are dropped first (``calendar_text``).
 """
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from icalendar import Calendar, Event, vDuration
+from icalendar import Event
 
-from calendars.selectors import (
-    PUBLIC,
-    STAFF,
-    Feed,
-    co_presenter_names,
-    feed_bookings,
-    pending_windows,
-    public_feed_rows,
-)
-from common.collector import collector_paused
 from outreach.enums import Format
-from outreach.models import ERASED_LABEL, Presentation, RequestWindow
-from scheduling.ical import booking_location, calendar_new, event_new, utc, vevent
+from outreach.models import Presentation
+from scheduling.ical import booking_location, calendar_new, event_new, utc
 from scheduling.models import Booking
-from scheduling.models.bookings import calendar_uid
 
-REFRESH_INTERVAL = timedelta(hours=1)
 # Translators: before the title of a cancelled presentation in a calendar (keep the space at the end).
 CANCELLED_PREFIX = _("Cancelled: ")
 # Translators: before the title of a request not yet decided, in the staff's calendar (keep the space at the end).
@@ -52,7 +41,7 @@ _CONTROLS = {code: None for code in [*range(0, 9), 11, 12, *range(14, 32), 127]}
 _HAS_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def _text(value: str) -> str:
+def calendar_text(value: str) -> str:
     """User text without the control characters iCalendar cannot carry (the library escapes the rest)."""
     if _HAS_CONTROLS.search(value) is None:  # nearly always: a search is far quicker than translate()
         return value
@@ -86,7 +75,7 @@ _PK_MARK = 987654321
 
 
 @dataclass
-class _Texts:
+class FeedTexts:
     """Labels and links resolved once per calendar rather than once per event.
 
     Translating a lazy label and reverse() cost as much as the rest of an event's text.
@@ -105,7 +94,7 @@ class _Texts:
     titles: dict[int, str]
 
     @classmethod
-    def resolve(cls) -> "_Texts":
+    def resolve(cls) -> "FeedTexts":
         staff_page = reverse("staff:request_detail", args=[_PK_MARK]).replace(str(_PK_MARK), "{pk}")
         presenter_page = reverse("presenter:booking", args=[_PK_MARK]).replace(str(_PK_MARK), "{pk}")
         return cls(
@@ -140,173 +129,17 @@ class _Texts:
         return f"{self.cancelled}{text}" if booking.cancelled_at else text
 
 
-def _booking_event(booking: Booking, *, summary: str, location: str, description: str, url: str) -> Event:
+def booking_event(booking: Booking, *, summary: str, location: str, description: str, url: str) -> Event:
     """A booking's event in a feed or a download: stamped with its last change, its text made safe."""
     return event_new(
         booking=booking,
-        summary=_text(summary),
+        summary=calendar_text(summary),
         stamp=booking.updated_at,
         last_modified=booking.updated_at,
-        location=_text(location),
-        description=_text(description),
+        location=calendar_text(location),
+        description=calendar_text(description),
         url=url,
     )
-
-
-def _public_events_add(cal: Calendar, texts: _Texts, *, now: datetime) -> None:
-    """The public feed's events, from plain rows (public_feed_rows): the same text as _public_event
-    gives a booking, without the three model instances per event that would cost as much again."""
-    rows, presentations = public_feed_rows(now=now)
-    online = str(ONLINE)
-    pages = {pk: texts.presentation_page(presentation) for pk, presentation in presentations.items()}
-    titles = {pk: texts.title(presentation) for pk, presentation in presentations.items()}
-    summaries = {pk: presentation.summary for pk, presentation in presentations.items()}
-    format_lines = {value: texts.format_line % {"format": label} for value, label in texts.formats.items()}
-    for (
-        uid,
-        sequence,
-        start,
-        end,
-        format_,
-        updated_at,
-        cancelled_at,
-        presentation_id,
-        organization_name,
-        is_open_to_public,
-        venue,
-        registration_url,
-        no_registration_needed,
-    ) in rows:
-        lines = [summaries[presentation_id], format_lines[format_]]
-        if is_open_to_public:
-            lines.append(texts.open_to_public)
-            if registration_url:
-                lines.append(texts.register_at % {"url": registration_url})
-            elif no_registration_needed:
-                lines.append(texts.open_to_all)
-        title = f"{titles[presentation_id]} – {organization_name}"
-        if format_ == Format.VIRTUAL:
-            location = online
-        else:
-            location = venue if is_open_to_public else ""
-        cal.add_component(
-            vevent(
-                uid=uid,
-                sequence=sequence,
-                start=start,
-                end=end,
-                summary=_text(f"{texts.cancelled}{title}" if cancelled_at else title),
-                status="CANCELLED" if cancelled_at else "CONFIRMED",
-                stamp=updated_at,
-                last_modified=updated_at,
-                location=_text(location),
-                description=_text("\n".join(lines)),
-                url=pages[presentation_id],
-            )
-        )
-
-
-def _private_location(booking: Booking) -> str:
-    """Where a private feed says a booking takes place; ERASED_LABEL for an erased in-person one."""
-    return booking_location(booking) or (ERASED_LABEL if booking.request.erased_at is not None else "")
-
-
-def _logistics(booking: Booking, texts: _Texts, *, co_presenters: list[str], staff: bool) -> str:
-    """The event's details in a private feed. An erased request's organization, contact and place
-    read ERASED_LABEL: the event stays (presenters and staff keep their history), its requester does not."""
-    request = booking.request
-    contact = [request.contact_name, request.contact_role, request.contact_email, request.contact_phone]
-    audience = f"{booking.audience_name}, about {request.audience_size} people"
-    lines = [
-        f"Reference: {request.reference}",
-        f"Presentation: {texts.title(request.presentation)}",
-        f"Organization: {request.organization_label}",
-        f"Contact: {ERASED_LABEL if request.erased_at else ', '.join(part for part in contact if part)}",
-        f"Audience: {audience}" + (f" ({request.age_range})" if request.age_range else ""),
-        f"Language: {booking.language_name}",
-        f"Format: {texts.formats[booking.format]}",
-        f"Where: {_private_location(booking)}",
-        f"Presenters: {', '.join([booking.lead_name, *co_presenters])}",
-    ]
-    if request.accessibility_needs:
-        lines.append(f"Accessibility or interpreter needs: {request.accessibility_needs}")
-    if request.notes:
-        lines.append(f"Notes: {request.notes}")
-    if staff:
-        lines.append(f"Staff page: {texts.staff_page.format(pk=request.pk)}")
-    else:
-        lines.append(f"Confirm or decline: {texts.presenter_page.format(pk=booking.pk)}")
-    return "\n".join(lines)
-
-
-def _private_event(booking: Booking, texts: _Texts, *, co_presenters: list[str], staff: bool) -> Event:
-    """A booking in a private feed; its link opens the staff's request page, or the presenter's own
-    page for the booking (where they confirm or decline it)."""
-    request = booking.request
-    return _booking_event(
-        booking,
-        summary=texts.summary(booking, f"{texts.title(request.presentation)} – {request.organization_label}"),
-        location=_private_location(booking),
-        description=_logistics(booking, texts, co_presenters=co_presenters, staff=staff),
-        url=texts.staff_page.format(pk=request.pk) if staff else texts.presenter_page.format(pk=booking.pk),
-    )
-
-
-def _window_event(window: RequestWindow, texts: _Texts) -> Event:
-    """A pending request's preferred window: TENTATIVE and not blocking time."""
-    request = window.request
-    staff_page = texts.staff_page.format(pk=request.pk)
-    lines = [
-        f"Reference: {request.reference} (preferred time {window.position})",
-        f"Organization: {request.organization_name}, {request.city} ({request.get_county_display()})",
-        f"Audience: {request.audience.name}, about {request.audience_size} people",
-        f"Decide: {staff_page}",
-    ]
-    return vevent(
-        uid=calendar_uid(f"request-{request.reference}-window-{window.position}"),
-        sequence=0,
-        start=window.start,
-        end=window.end,
-        summary=_text(f"{texts.pending}{request.presentation.title} – {request.organization_name}"),
-        status="TENTATIVE",
-        stamp=request.status_changed_at,
-        last_modified=request.status_changed_at,
-        description=_text("\n".join(lines)),
-        url=staff_page,
-        transparent=True,
-    )
-
-
-def feed_calendar_new(*, name: str) -> Calendar:
-    """An empty published calendar: name, time zone for display, and a one-hour refresh hint."""
-    cal = calendar_new(method="PUBLISH", name=name)
-    cal.add("x-wr-timezone", settings.TIME_ZONE)
-    cal.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
-    return cal
-
-
-def feed_calendar(*, feed: Feed, now: datetime) -> bytes:
-    """The feed's iCalendar text at ``now``: two or three queries whatever the number of events.
-
-    Built with the cyclic garbage collector paused (common.collector): the events are acyclic and
-    reference counting frees them; the collector's walks otherwise cost a fifth of a large build."""
-    with collector_paused():
-        cal = feed_calendar_new(name=feed.name)
-        texts = _Texts.resolve()
-        if feed.kind == PUBLIC:
-            _public_events_add(cal, texts, now=now)
-        else:
-            staff = feed.kind == STAFF
-            co_presenters = co_presenter_names(feed=feed, now=now)
-            for booking in feed_bookings(feed=feed, now=now):
-                cal.add_component(
-                    _private_event(booking, texts, co_presenters=co_presenters.get(booking.pk, []), staff=staff)
-                )
-            if staff and feed.tentative:
-                for window in pending_windows(now=now):
-                    cal.add_component(_window_event(window, texts))
-        return cal.to_ical()
 
 
 # --- The requester's own booking ---------------------------------------------------------------
@@ -335,7 +168,7 @@ def booking_calendar(*, booking: Booking) -> bytes:
     Its URL is the presentation's public page, never the private status link."""
     cal = calendar_new(method="PUBLISH")
     cal.add_component(
-        _booking_event(
+        booking_event(
             booking,
             summary=_requester_summary(booking),
             location=booking_location(booking),

@@ -14,12 +14,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from calendars.builders import (
     booking_calendar,
-    feed_calendar,
     feed_subscribe_links,
     presenter_feed_url,
     public_place,
     staff_feed_url,
 )
+from calendars.feeds import feed_calendar
 from calendars.selectors import (
     FEED_FORMAT,
     PRESENTER,
@@ -29,9 +29,11 @@ from calendars.selectors import (
     booking_for_download,
     feed_last_modified,
     feed_state,
+    public_events_page,
+)
+from calendars.selectors.links import (
     presenters_for_feed_tokens,
     private_feed_owner_and_versions,
-    public_events_page,
     staff_feed_link_exists,
 )
 from calendars.services import (

@@ -9,32 +9,27 @@
 
 A cancelled booking stays in a feed, STATUS:CANCELLED, for CANCELLED_KEPT, so that subscribed
 calendars drop it; private feeds keep PRIVATE_HISTORY of past bookings; the public one shows
-what is still to come. calendars.builders writes the iCalendar text.
+what is still to come. calendars.feeds writes the iCalendar text.
 
 A feed is built once per change of the data versions it reads (common.versions) and kept in
 the cache (calendars.views); ``feed_state`` gives, when it is built, its last change and the next
-moment time alone changes it. The events are loaded in a constant number of queries.
+moment time alone changes it. The events are loaded in a constant number of queries. The reads of
+the feeds' private links are in ``links``.
 """
 
 import calendar
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_translation_fields
 
-from common.links import live_links, live_subject_sql
-from common.models import LinkPurpose
 from common.times import local_instant
-from common.versions import versions_current_with
 from outreach.enums import RequestStatus
 from outreach.models import Presentation, PresentationRequest, RequestWindow
 from scheduling.ical import utc
@@ -79,7 +74,7 @@ PUBLIC_FIELDS = (
 )
 
 
-# What the private feeds load (calendars.builders._private_event): the rest of a booking's and its
+# What the private feeds load (calendars.feeds._private_event): the rest of a booking's and its
 # request's columns are left in the database, which makes the ORM's work per event a third smaller.
 PRIVATE_FIELDS = (
     "request",
@@ -146,53 +141,6 @@ class FeedState:
 
     changed: datetime | None  # the latest change to an event in the feed; None for an empty feed
     valid_until: datetime | None  # the next moment an event leaves the feed; None when none will
-
-
-# --- Tokens ----------------------------------------------------------------------------------
-
-
-def _live_owner_sql(*, purpose: str, token: str, model: type, flags: dict[str, bool]) -> tuple[str, list[object]]:
-    """SQL giving the id of the ``model`` row whose live ``purpose`` link this token is, with every
-    field of ``flags`` set as given (no row otherwise), and its parameters."""
-    link_sql, params = live_subject_sql(purpose=purpose, token=token)
-    meta = model._meta
-    conditions = "".join(f" AND {meta.get_field(name).column} = %s" for name in flags)
-    sql = f"SELECT {meta.pk.column} FROM {meta.db_table} WHERE {meta.pk.column} IN ({link_sql}){conditions}"  # noqa: S608 (the models' names; values are parameters)
-    return sql, [*params, *flags.values()]
-
-
-def private_feed_owner_and_versions(*, kind: str, token: str, scopes: Iterable[str]) -> tuple[int | None, str]:
-    """For a presenter or staff feed: the id of the presenter or staff user whose live link this token
-    is (None for an unknown, revoked or rotated link, or an inactive owner), and the data versions of
-    ``scopes``, asked together in one round trip. The link is checked on every request, so a revoked
-    link answers "not found" at once in every process; only the round trip is shared."""
-    if kind == PRESENTER:
-        sql, params = _live_owner_sql(
-            purpose=LinkPurpose.PRESENTER_FEED, token=token, model=Presenter, flags={"is_active": True}
-        )
-    else:
-        sql, params = _live_owner_sql(
-            purpose=LinkPurpose.STAFF_FEED,
-            token=token,
-            model=get_user_model(),
-            flags={"is_active": True, "is_staff": True},
-        )
-    versions, owner = versions_current_with(scopes, sql=sql, params=params)
-    return (int(owner) if owner is not None else None), versions
-
-
-def staff_feed_link_exists(*, user: AbstractBaseUser) -> bool:
-    return live_links(purpose=LinkPurpose.STAFF_FEED).filter(subject_id=user.pk).exists()
-
-
-def presenters_for_feed_tokens() -> QuerySet[Presenter]:
-    """Every presenter, active first, with ``has_feed``, for the staff page that rotates their feed links."""
-    live = live_links(purpose=LinkPurpose.PRESENTER_FEED).filter(subject_id=OuterRef("pk"))
-    return (
-        Presenter.objects.only("name", "email", "is_active")
-        .annotate(has_feed=Exists(live))
-        .order_by("-is_active", "name")
-    )
 
 
 # --- Which events a feed holds, and its version ----------------------------------------------
