@@ -125,12 +125,9 @@ class FeedTexts:
             title = self.titles[presentation.pk] = presentation.title
         return title
 
-    def summary(self, booking: Booking, text: str) -> str:
-        return f"{self.cancelled}{text}" if booking.cancelled_at else text
 
-
-def booking_event(booking: Booking, *, summary: str, location: str, description: str, url: str) -> Event:
-    """A booking's event in a feed or a download: stamped with its last change, its text made safe."""
+def _booking_event(booking: Booking, *, summary: str, location: str, description: str, url: str) -> Event:
+    """A booking's event in a download: stamped with its last change, its text made safe."""
     return event_new(
         booking=booking,
         summary=calendar_text(summary),
@@ -168,7 +165,7 @@ def booking_calendar(*, booking: Booking) -> bytes:
     Its URL is the presentation's public page, never the private status link."""
     cal = calendar_new(method="PUBLISH")
     cal.add_component(
-        booking_event(
+        _booking_event(
             booking,
             summary=_requester_summary(booking),
             location=booking_location(booking),

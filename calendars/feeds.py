@@ -1,28 +1,25 @@
-"""The calendar feeds' iCalendar text (public, presenter, staff).
+"""The calendar feeds' iCalendar text (public, presenter, staff), built from plain rows.
 
-calendars.builders holds what events say; scheduling.ical the VEVENT.
+Each event is built from one row of the columns it shows (calendars.selectors), not from model
+instances: building three of them per event (a booking, its request, its presentation) cost as
+much as writing its text. calendars.builders holds what events say; scheduling.ical the VEVENT.
+A private feed's event opens the staff's request page, or the presenter's own page for the
+booking (where they confirm or decline it). An erased request's organization, contact and place
+read ERASED_LABEL: the event stays (presenters and staff keep their history), its requester does not.
 """
 
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from icalendar import Calendar, Event, vDuration
+from icalendar import Calendar, vDuration
 
-from calendars.builders import ONLINE, FeedTexts, booking_event, calendar_text
-from calendars.selectors import (
-    PUBLIC,
-    STAFF,
-    Feed,
-    co_presenter_names,
-    feed_bookings,
-    pending_windows,
-    public_feed_rows,
-)
+from calendars.builders import ONLINE, FeedTexts, calendar_text
+from calendars.selectors import PUBLIC, STAFF, Feed, public_feed_rows
+from calendars.selectors.private import co_presenter_names, pending_window_rows, private_feed_rows
 from common.collector import collector_paused
-from outreach.enums import Format
-from outreach.models import ERASED_LABEL, RequestWindow
-from scheduling.ical import booking_location, calendar_new, vevent
-from scheduling.models import Booking
+from outreach.enums import COUNTY_CHOICES, Format
+from outreach.models import ERASED_LABEL
+from scheduling.ical import calendar_new, vevent
 from scheduling.models.bookings import calendar_uid
 
 REFRESH_INTERVAL = timedelta(hours=1)
@@ -48,15 +45,9 @@ def feed_calendar(*, feed: Feed, now: datetime) -> bytes:
         if feed.kind == PUBLIC:
             _public_events_add(cal, texts, now=now)
         else:
-            staff = feed.kind == STAFF
-            co_presenters = co_presenter_names(feed=feed, now=now)
-            for booking in feed_bookings(feed=feed, now=now):
-                cal.add_component(
-                    _private_event(booking, texts, co_presenters=co_presenters.get(booking.pk, []), staff=staff)
-                )
-            if staff and feed.tentative:
-                for window in pending_windows(now=now):
-                    cal.add_component(_window_event(window, texts))
+            _private_events_add(cal, texts, feed=feed, now=now)
+            if feed.kind == STAFF and feed.tentative:
+                _window_events_add(cal, texts, now=now)
         return cal.to_ical()
 
 
@@ -112,72 +103,115 @@ def _public_events_add(cal: Calendar, texts: FeedTexts, *, now: datetime) -> Non
         )
 
 
-def _private_location(booking: Booking) -> str:
-    """Where a private feed says a booking takes place; ERASED_LABEL for an erased in-person one."""
-    return booking_location(booking) or (ERASED_LABEL if booking.request.erased_at is not None else "")
+def _private_events_add(cal: Calendar, texts: FeedTexts, *, feed: Feed, now: datetime) -> None:
+    """A presenter's or the staff feed's bookings, with their logistics, from plain rows (private_feed_rows)."""
+    staff = feed.kind == STAFF
+    co_presenters = co_presenter_names(feed=feed, now=now)
+    virtual = texts.formats[Format.VIRTUAL]
+    for (
+        pk,
+        uid,
+        sequence,
+        start,
+        end,
+        format_,
+        location,
+        virtual_link,
+        updated_at,
+        cancelled_at,
+        request_id,
+        reference,
+        organization_name,
+        contact_name,
+        contact_role,
+        contact_email,
+        contact_phone,
+        audience_size,
+        age_range,
+        accessibility_needs,
+        notes,
+        erased_at,
+        audience_name,
+        language_name,
+        lead_name,
+        title,
+    ) in private_feed_rows(feed=feed, now=now):
+        erased = erased_at is not None
+        organization = ERASED_LABEL if erased else organization_name
+        place = (virtual_link or virtual) if format_ == Format.VIRTUAL else location
+        place = place or (ERASED_LABEL if erased else "")
+        contact = [contact_name, contact_role, contact_email, contact_phone]
+        page = texts.staff_page.format(pk=request_id) if staff else texts.presenter_page.format(pk=pk)
+        lines = [
+            f"Reference: {reference}",
+            f"Presentation: {title}",
+            f"Organization: {organization}",
+            f"Contact: {ERASED_LABEL if erased else ', '.join(part for part in contact if part)}",
+            f"Audience: {audience_name}, about {audience_size} people" + (f" ({age_range})" if age_range else ""),
+            f"Language: {language_name}",
+            f"Format: {texts.formats[format_]}",
+            f"Where: {place}",
+            f"Presenters: {', '.join([lead_name, *co_presenters.get(pk, ())])}",
+        ]
+        if accessibility_needs:
+            lines.append(f"Accessibility or interpreter needs: {accessibility_needs}")
+        if notes:
+            lines.append(f"Notes: {notes}")
+        lines.append(f"Staff page: {page}" if staff else f"Confirm or decline: {page}")
+        summary = f"{title} – {organization}"
+        cal.add_component(
+            vevent(
+                uid=uid,
+                sequence=sequence,
+                start=start,
+                end=end,
+                summary=calendar_text(f"{texts.cancelled}{summary}" if cancelled_at else summary),
+                status="CANCELLED" if cancelled_at else "CONFIRMED",
+                stamp=updated_at,
+                last_modified=updated_at,
+                location=calendar_text(place),
+                description=calendar_text("\n".join(lines)),
+                url=page,
+            )
+        )
 
 
-def _logistics(booking: Booking, texts: FeedTexts, *, co_presenters: list[str], staff: bool) -> str:
-    """The event's details in a private feed. An erased request's organization, contact and place
-    read ERASED_LABEL: the event stays (presenters and staff keep their history), its requester does not."""
-    request = booking.request
-    contact = [request.contact_name, request.contact_role, request.contact_email, request.contact_phone]
-    audience = f"{booking.audience_name}, about {request.audience_size} people"
-    lines = [
-        f"Reference: {request.reference}",
-        f"Presentation: {texts.title(request.presentation)}",
-        f"Organization: {request.organization_label}",
-        f"Contact: {ERASED_LABEL if request.erased_at else ', '.join(part for part in contact if part)}",
-        f"Audience: {audience}" + (f" ({request.age_range})" if request.age_range else ""),
-        f"Language: {booking.language_name}",
-        f"Format: {texts.formats[booking.format]}",
-        f"Where: {_private_location(booking)}",
-        f"Presenters: {', '.join([booking.lead_name, *co_presenters])}",
-    ]
-    if request.accessibility_needs:
-        lines.append(f"Accessibility or interpreter needs: {request.accessibility_needs}")
-    if request.notes:
-        lines.append(f"Notes: {request.notes}")
-    if staff:
-        lines.append(f"Staff page: {texts.staff_page.format(pk=request.pk)}")
-    else:
-        lines.append(f"Confirm or decline: {texts.presenter_page.format(pk=booking.pk)}")
-    return "\n".join(lines)
-
-
-def _private_event(booking: Booking, texts: FeedTexts, *, co_presenters: list[str], staff: bool) -> Event:
-    """A booking in a private feed; its link opens the staff's request page, or the presenter's own
-    page for the booking (where they confirm or decline it)."""
-    request = booking.request
-    return booking_event(
-        booking,
-        summary=texts.summary(booking, f"{texts.title(request.presentation)} – {request.organization_label}"),
-        location=_private_location(booking),
-        description=_logistics(booking, texts, co_presenters=co_presenters, staff=staff),
-        url=texts.staff_page.format(pk=request.pk) if staff else texts.presenter_page.format(pk=booking.pk),
-    )
-
-
-def _window_event(window: RequestWindow, texts: FeedTexts) -> Event:
-    """A pending request's preferred window: TENTATIVE and not blocking time."""
-    request = window.request
-    staff_page = texts.staff_page.format(pk=request.pk)
-    lines = [
-        f"Reference: {request.reference} (preferred time {window.position})",
-        f"Organization: {request.organization_name}, {request.city} ({request.get_county_display()})",
-        f"Audience: {request.audience.name}, about {request.audience_size} people",
-        f"Decide: {staff_page}",
-    ]
-    return vevent(
-        uid=calendar_uid(f"request-{request.reference}-window-{window.position}"),
-        sequence=0,
-        start=window.start,
-        end=window.end,
-        summary=calendar_text(f"{texts.pending}{request.presentation.title} – {request.organization_name}"),
-        status="TENTATIVE",
-        stamp=request.status_changed_at,
-        last_modified=request.status_changed_at,
-        description=calendar_text("\n".join(lines)),
-        url=staff_page,
-        transparent=True,
-    )
+def _window_events_add(cal: Calendar, texts: FeedTexts, *, now: datetime) -> None:
+    """Pending requests' preferred windows in the staff feed: TENTATIVE and not blocking time."""
+    counties = {value: str(name) for value, name in COUNTY_CHOICES}
+    for (
+        position,
+        start,
+        end,
+        request_id,
+        reference,
+        status_changed_at,
+        organization_name,
+        city,
+        county,
+        audience_size,
+        title,
+        audience_name,
+    ) in pending_window_rows(now=now):
+        page = texts.staff_page.format(pk=request_id)
+        lines = [
+            f"Reference: {reference} (preferred time {position})",
+            f"Organization: {organization_name}, {city} ({counties.get(county, county)})",
+            f"Audience: {audience_name}, about {audience_size} people",
+            f"Decide: {page}",
+        ]
+        cal.add_component(
+            vevent(
+                uid=calendar_uid(f"request-{reference}-window-{position}"),
+                sequence=0,
+                start=start,
+                end=end,
+                summary=calendar_text(f"{texts.pending}{title} – {organization_name}"),
+                status="TENTATIVE",
+                stamp=status_changed_at,
+                last_modified=status_changed_at,
+                description=calendar_text("\n".join(lines)),
+                url=page,
+                transparent=True,
+            )
+        )

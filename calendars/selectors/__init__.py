@@ -13,8 +13,11 @@ what is still to come. calendars.feeds writes the iCalendar text.
 
 A feed is built once per change of the data versions it reads (common.versions) and kept in
 the cache (calendars.views); ``feed_state`` gives, when it is built, its last change and the next
-moment time alone changes it. The events are loaded in a constant number of queries. The reads of
-the feeds' private links are in ``links``.
+moment time alone changes it. The events are loaded in a constant number of queries.
+
+Here: what a feed is, which bookings it holds and its version, the public feed's rows and the
+/events/ pages, the requester's download. The presenter and staff feeds' rows are in ``private``,
+the reads of the feeds' private links in ``links``.
 """
 
 import calendar
@@ -24,7 +27,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_translation_fields
@@ -71,36 +74,6 @@ PUBLIC_FIELDS = (
     "request__presentation__slug",
     # The title and summary in every language: the page's own, and English where it has none.
     *(f"request__presentation__{name}" for name in get_translation_fields("title", "summary")),
-)
-
-
-# What the private feeds load (calendars.feeds._private_event): the rest of a booking's and its
-# request's columns are left in the database, which makes the ORM's work per event a third smaller.
-PRIVATE_FIELDS = (
-    "request",
-    "request__presentation",
-    "uid",
-    "sequence",
-    "start",
-    "end",
-    "format",
-    "location",
-    "virtual_link",
-    "updated_at",
-    "cancelled_at",
-    "request__reference",
-    "request__organization_name",
-    "request__contact_name",
-    "request__contact_role",
-    "request__contact_email",
-    "request__contact_phone",
-    "request__audience_size",
-    "request__age_range",
-    "request__accessibility_needs",
-    "request__notes",
-    "request__erased_at",
-    "request__presentation__slug",
-    *(f"request__presentation__{name}" for name in get_translation_fields("title")),
 )
 
 
@@ -226,24 +199,17 @@ def feed_last_modified(*, feed: Feed, now: datetime, state: FeedState) -> dateti
     return max(utc(moment) for moment in moments if moment is not None)
 
 
-def feed_bookings(*, feed: Feed, now: datetime) -> QuerySet[Booking]:
-    """The bookings in ``feed`` at ``now``, by start, with what their events show loaded up front.
+def bookings_in_feed(*, feed: Feed, now: datetime) -> QuerySet[Booking]:
+    """The bookings in ``feed`` at ``now``, by start: those still within its history (a cancelled one
+    for CANCELLED_KEPT), of its kind (listed publicly, a presenter's own, or every one)."""
+    return _scope(feed).filter(_holds(feed, now)).order_by("start", "pk")
 
-    Private feeds read the audience's, the language's and the lead presenter's names as
-    annotations rather than as related objects: a third of the model instances to build.
-    """
-    bookings = _scope(feed).filter(_holds(feed, now)).order_by("start", "pk")
-    if feed.kind == PUBLIC:
-        return bookings.select_related("request__presentation").only(*PUBLIC_FIELDS)
-    return (
-        bookings.select_related("request__presentation")
-        .only(*PRIVATE_FIELDS)
-        .annotate(
-            audience_name=F("request__audience__name"),
-            language_name=F("request__language__name"),
-            lead_name=F("lead_presenter__name"),
-        )
-    )
+
+def feed_bookings(*, feed: Feed, now: datetime) -> QuerySet[Booking]:
+    """The bookings in ``feed`` at ``now``, by start, with what the public listing shows loaded up
+    front (PUBLIC_FIELDS), for /events/ and the API; the feeds themselves are built from plain rows
+    (``public_feed_rows``, ``private.private_feed_rows``)."""
+    return bookings_in_feed(feed=feed, now=now).select_related("request__presentation").only(*PUBLIC_FIELDS)
 
 
 # The columns of one public feed event, in the order public_feed_rows gives them.
@@ -334,29 +300,6 @@ def public_events_page(*, number: int, now: datetime) -> EventsPage | None:
         last_day=next_first_day - timedelta(days=1),
         later=summary["later"],
         valid_until=min(utc(moment) for moment in moments if moment is not None),
-    )
-
-
-def co_presenter_names(*, feed: Feed, now: datetime) -> dict[int, list[str]]:
-    """Booking id -> its co-presenters' names, by name, for the bookings in ``feed`` (one query)."""
-    in_feed = _scope(feed).filter(_holds(feed, now)).values("pk")
-    names: dict[int, list[str]] = {}
-    rows = (
-        Booking.co_presenters.through.objects.filter(booking_id__in=in_feed)
-        .order_by("presenter__name", "presenter_id")
-        .values_list("booking_id", "presenter__name")
-    )
-    for booking_id, name in rows:
-        names.setdefault(booking_id, []).append(name)
-    return names
-
-
-def pending_windows(*, now: datetime) -> QuerySet[RequestWindow]:
-    """Preferred windows of requests still waiting for a decision, within the private feeds' window."""
-    return (
-        RequestWindow.objects.filter(request__status=RequestStatus.SUBMITTED, end__gt=now - PRIVATE_HISTORY)
-        .select_related("request__presentation", "request__audience")
-        .order_by("start", "pk")
     )
 
 
