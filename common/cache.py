@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 from common.outages import Outages
@@ -31,11 +31,36 @@ RETRY_AFTER_SECONDS = 5.0
 outages = Outages(retry_after=RETRY_AFTER_SECONDS)
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis cache client that keeps one redis-py client per connection pool.
+
+    Django's makes a new ``redis.Redis`` for every operation, which costs more CPU than the round
+    trip itself (about 0.17 ms with redis-py 8); a client only borrows a connection from its pool
+    for each command, so one per pool serves every operation. Django keeps a cache backend per
+    thread, so the clients are never shared between threads either.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            if index not in self._pools:
+                self._pools[index] = self._pool_class.from_url(self._servers[index], **self._pool_options)
+            client = self._clients[index] = self._client(connection_pool=self._pools[index])
+        return client
+
+
 class ForgivingRedisCache(RedisCache):
-    """``django.core.cache.backends.redis.RedisCache`` whose failures are misses (see the module)."""
+    """``django.core.cache.backends.redis.RedisCache`` whose failures are misses (see the module),
+    with one redis-py client per connection pool (``ReusedClientRedisCacheClient``)."""
 
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         self._location = ",".join(self._servers)
 
     def _safely(self, operation: str, call: Callable[[], Any], miss: Any) -> Any:
@@ -103,16 +128,25 @@ class ForgivingRedisCache(RedisCache):
 # --- Counting in windows (the API throttles) ---------------------------------------------------
 
 
+# Count one under KEYS[1]; a key without an expiry (a new one) starts a window of ARGV[1] ms.
+_WINDOW_COUNT = """
+local counted = redis.call('INCR', KEYS[1])
+local left = redis.call('PTTL', KEYS[1])
+if left < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  left = tonumber(ARGV[1])
+end
+return {counted, left}
+"""
+
+
 def _redis_count(backend: RedisCache, key: str, seconds: int) -> tuple[int, float]:
-    """One pipeline, so one round trip: start the window if there is none (a counter at 0 that
-    expires after ``seconds``), count one, and ask how long the window has left."""
+    """One script, so one round trip and atomic: count one, start the window if there is none (the
+    counter then expires after ``seconds``), and tell how long the window has left. Sent by its
+    digest (EVALSHA), the script's text only when the server does not know it yet."""
     key = backend.make_and_validate_key(key)
     client = backend._cache.get_client(key, write=True)
-    pipe = client.pipeline(transaction=True)
-    pipe.set(key, 0, ex=seconds, nx=True)
-    pipe.incr(key)
-    pipe.pttl(key)
-    _started, counted, left_ms = pipe.execute()
+    counted, left_ms = client.register_script(_WINDOW_COUNT)(keys=[key], args=[seconds * 1000])
     return int(counted), max(left_ms, 0) / 1000
 
 

@@ -198,7 +198,7 @@ def test_api_throttle_counts_in_redis_and_says_when_to_come_back(settings, redis
 @pytest.mark.redis
 def test_api_throttle_costs_one_round_trip_to_redis(settings, redis_url, presentation, monkeypatch):
     """A warm catalog request: its stored copy is in the process's memory, and the throttle counts
-    the request and reads its window in one pipeline."""
+    the request and reads its window in one command (the script, by its digest)."""
     redis_cache_at(settings, redis_url)
     server = redis.Redis.from_url(redis_url)
     server.delete(*server.keys("cache-tests:*") or ["-"])
@@ -212,10 +212,35 @@ def test_api_throttle_costs_one_round_trip_to_redis(settings, redis_url, present
             redis.client.Pipeline, "execute", lambda *a, **k: trips.append("pipeline") or real_pipeline(*a, **k)
         )
         warm = client.get("/api/v1/presentations/")
+        monkeypatch.undo()
+        counted = server.get("cache-tests:1:throttle_presentations.PresentationListView_127.0.0.1:n")
     finally:
         monkeypatch.undo()
         server.delete(*server.keys("cache-tests:*") or ["-"])
 
     assert warm.status_code == 200
     assert presentation.title in warm.content.decode()
-    assert trips == ["pipeline"]
+    assert trips == ["EVALSHA"]
+    assert counted == b"2"
+
+
+@pytest.mark.redis
+def test_api_throttle_counts_after_redis_forgets_its_script(settings, redis_url, presentation):
+    """After a restart (or SCRIPT FLUSH) Redis no longer knows the counting script by its digest:
+    the script is sent again, and the request counted, not refused or failed."""
+    redis_cache_at(settings, redis_url)
+    server = redis.Redis.from_url(redis_url)
+    server.delete(*server.keys("cache-tests:*") or ["-"])
+    client = APIClient()
+    key = "cache-tests:1:throttle_presentations.PresentationListView_127.0.0.1:n"
+    try:
+        first = client.get("/api/v1/presentations/")
+        server.script_flush()
+        second = client.get("/api/v1/presentations/")
+        counted, left_ms = server.get(key), server.pttl(key)
+    finally:
+        server.delete(*server.keys("cache-tests:*") or ["-"])
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert counted == b"2"
+    assert 0 < left_ms <= 60_000
