@@ -13,7 +13,7 @@ rather than fields means a field added later is covered without anyone rememberi
 from collections.abc import Iterable, Sequence
 
 from django.apps import apps
-from django.db import connection, models
+from django.db import InterfaceError, OperationalError, connection, models
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -77,18 +77,47 @@ def versions_current_with(
         arguments += params
     extra = None
     rows = {}
-    with connection.cursor() as cursor:
-        cursor.execute(query, arguments)
-        for scope, version, changed_at in cursor.fetchall():
-            if scope is None:
-                extra = version
-            else:
-                rows[scope] = (version, changed_at)
+    for scope, version, changed_at in _fetch_checking_connection(query, arguments):
+        if scope is None:
+            extra = version
+        else:
+            rows[scope] = (version, changed_at)
     parts = []
     for scope in wanted:
         row = rows.get(scope)
         parts.append(f"{scope}{row[0]}.{''.join(filter(str.isdigit, str(row[1])))}" if row else f"{scope}0")
     return "-".join(parts), extra
+
+
+def _fetch(query: str, arguments: Sequence[object]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(query, arguments)
+        return cursor.fetchall()
+
+
+def _fetch_checking_connection(query: str, arguments: Sequence[object]) -> list[tuple]:
+    """The rows of ``query``; when it is the request's first use of a kept connection, it is also
+    the connection's health check (CONN_HEALTH_CHECKS).
+
+    Django checks a kept connection with a ``SELECT 1`` before a request's first query; for a
+    stored page, whose only query is this one, that doubles the round trips. So this query takes
+    the check's place: on a connection that turns out to be gone (the server restarted, say) it
+    closes it and asks once more on a new one, which is what the check would have done. Inside a
+    transaction, or on a connection already checked, Django's own rules apply unchanged.
+    """
+    if (
+        connection.connection is None
+        or not connection.health_check_enabled
+        or connection.health_check_done
+        or connection.in_atomic_block
+    ):
+        return _fetch(query, arguments)
+    connection.health_check_done = True
+    try:
+        return _fetch(query, arguments)
+    except (InterfaceError, OperationalError):
+        connection.close()
+        return _fetch(query, arguments)
 
 
 def versions_track(model: type[models.Model], *scopes: str) -> None:
