@@ -209,8 +209,31 @@ def _query_is_plain(request: HttpRequest, reads: Iterable[str]) -> bool:
     return language is None or language in public_language_codes()
 
 
+def page_key(request: HttpRequest, *, scopes: Iterable[str], reads: Iterable[str] = ()) -> str | None:
+    """The key ``page_response`` files this request's page under, or None when the page is not
+    shared by every visitor (see ``page_response``)."""
+    if request.method not in ("GET", "HEAD") or _is_personal(request) or not _query_is_plain(request, reads):
+        return None
+    return stored_key("page", scopes=scopes, parts=[request.build_absolute_uri()])
+
+
+def page_stored(request: HttpRequest, key: str, *, now: datetime | None = None) -> HttpResponse | None:
+    """The answer from the current stored copy under ``key`` (200, or 304), or None when it must be built."""
+    now = now or timezone.now()
+    not_modified = stored_not_modified(request, key, now=now)
+    if not_modified is not None:
+        return not_modified
+    found = _get(key)
+    return stored_response(request, found) if found is not None and found.is_current(now) else None
+
+
 def page_response(
-    request: HttpRequest, render: Callable[[], HttpResponse], *, scopes: Iterable[str], reads: Iterable[str] = ()
+    request: HttpRequest,
+    render: Callable[[], HttpResponse],
+    *,
+    scopes: Iterable[str],
+    reads: Iterable[str] = (),
+    key: str | None = None,
 ) -> HttpResponse:
     """``render()``'s page from its stored copy, built once per version of ``scopes`` (or 304).
 
@@ -220,33 +243,31 @@ def page_response(
     whose rendering was a 200 that used no CSRF token, cookie or CSP nonce. Every other request gets
     ``render()``'s answer as it is. ``render()`` may set ``response.valid_until`` (the moment time
     alone changes the page) and ``response.storable = False`` (a page for values nobody else asks
-    for: a filter naming nothing that exists, say).
+    for: a filter naming nothing that exists, say). ``key``: ``page_key``'s, when the caller has it.
     """
-    if request.method not in ("GET", "HEAD") or _is_personal(request) or not _query_is_plain(request, reads):
+    key = key or page_key(request, scopes=scopes, reads=reads)
+    if key is None:
         return render()
-    key = stored_key("page", scopes=scopes, parts=[request.build_absolute_uri()])
     now = timezone.now()
-    not_modified = stored_not_modified(request, key, now=now)
-    if not_modified is not None:
-        return not_modified
-    found = _get(key)
-    if found is None or not found.is_current(now):
-        response = render()
-        if (
-            response.status_code != 200
-            or response.streaming
-            or not getattr(response, "storable", True)
-            or _used_personal(request, response)
-        ):
-            return response
-        valid_until = getattr(response, "valid_until", None)
-        found = Stored(
-            body=response.content,
-            content_type=response["Content-Type"],
-            etag=stored_etag(key, valid_until),
-            valid_until=valid_until,
-        )
-        _put(key, found)
+    answer = page_stored(request, key, now=now)
+    if answer is not None:
+        return answer
+    response = render()
+    if (
+        response.status_code != 200
+        or response.streaming
+        or not getattr(response, "storable", True)
+        or _used_personal(request, response)
+    ):
+        return response
+    valid_until = getattr(response, "valid_until", None)
+    found = Stored(
+        body=response.content,
+        content_type=response["Content-Type"],
+        etag=stored_etag(key, valid_until),
+        valid_until=valid_until,
+    )
+    _put(key, found)
     return stored_response(request, found)
 
 

@@ -10,13 +10,16 @@ Like DRF's own classes, these mixins' docstrings stay out of the API's descripti
 (``doc_excludes``, named by SPECTACULAR_SETTINGS); a view's own docstring still shows there.
 """
 
-from django.http import Http404
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, HttpRequest
 from drf_spectacular.plumbing import get_lib_doc_excludes
-from rest_framework import status
+from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.utils.mediatypes import _MediaType
 
 from common.api.errors import MSG_NOT_FOUND
-from common.pagecache import page_response
+from common.pagecache import page_key, page_response, page_stored
 
 WRITE_METHODS = ("POST", "PUT", "PATCH")
 
@@ -61,13 +64,36 @@ class ServiceWriteMixin(RowByIdMixin):
         return Response(self.answer(self.perform_update(serializer)))
 
 
+class _AnonymousRequest:
+    """What DRF's permissions, throttles and content negotiation read of a request to a view that
+    authenticates nobody: its headers, its query and an anonymous user."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.META = request.META
+        self.headers = request.headers
+        self.query_params = request.GET
+        self.method = request.method
+        self.user = AnonymousUser()
+
+
+def _json_as_stored(media_type: str) -> bool:
+    """Whether a negotiated JSON media type asks for nothing but the plain rendering (no ``indent``)."""
+    return not (_MediaType(media_type).params.keys() - {"q"})
+
+
 class StoredGetMixin:
     """GET answered from a stored copy (``common.pagecache.page_response``), built once per version
     of the data scopes ``stored_scopes``, with an ETag and 304 to a current If-None-Match.
 
-    Authentication, permissions and throttles run first, as for any request; what is stored is the
-    rendered body of a 200 for an address whose query holds only ``stored_reads``. A view whose
-    answer for some values is nobody else's (a filter naming nothing) says so in ``answer_is_shared``.
+    Permissions and throttles run first, as for any request; what is stored is the rendered body of
+    a 200 for an address whose query holds only ``stored_reads``. A view whose answer for some
+    values is nobody else's (a filter naming nothing) says so in ``answer_is_shared``.
+
+    A view that authenticates nobody (``authentication_classes = ()``) answers a GET for the plain
+    JSON from the stored copy ahead of DRF's request handling: the permissions are asked and the
+    throttles count the request exactly as DRF would (a refused request is answered by DRF, with
+    the count already made), and the answer carries DRF's headers. Anything else, or no current
+    copy, goes through DRF, which builds and stores the copy.
     """
 
     stored_scopes: tuple[str, ...] = ()
@@ -76,7 +102,49 @@ class StoredGetMixin:
     def answer_is_shared(self, request) -> bool:
         return True
 
+    def dispatch(self, request, *args, **kwargs):
+        key = self._stored_key_ahead(request)
+        if key is not None:
+            self.headers = self.default_response_headers
+            self._counted_waits = self._throttles_count(_AnonymousRequest(request))
+            answer = None if self._counted_waits else page_stored(request, key)
+            if answer is not None:
+                self.response = self.finalize_response(request, answer, *args, **kwargs)
+                return self.response
+            self._stored_key = key
+        return super().dispatch(request, *args, **kwargs)
+
+    def _stored_key_ahead(self, request: HttpRequest) -> str | None:
+        """The stored copy's key when this request may be answered from it before DRF's handling."""
+        if self.authentication_classes or request.method not in ("GET", "HEAD"):
+            return None
+        anonymous = _AnonymousRequest(request)
+        if not all(permission.has_permission(anonymous, self) for permission in self.get_permissions()):
+            return None
+        try:
+            renderer, media_type = self.get_content_negotiator().select_renderer(anonymous, self.get_renderers())
+        except exceptions.NotAcceptable:
+            return None
+        if type(renderer) is not JSONRenderer or not _json_as_stored(media_type):
+            return None
+        return page_key(request, scopes=self.stored_scopes, reads=self.stored_reads)
+
+    def _throttles_count(self, request) -> list[float]:
+        """Count the request with every throttle; the waits of those that refuse it."""
+        return [throttle.wait() for throttle in self.get_throttles() if not throttle.allow_request(request, self)]
+
+    def check_throttles(self, request):
+        waits = getattr(self, "_counted_waits", None)
+        if waits is None:
+            return super().check_throttles(request)
+        if waits:
+            self.throttled(request, max((wait for wait in waits if wait is not None), default=None))
+        return None
+
     def get(self, request, *args, **kwargs):
+        if not _json_as_stored(request.accepted_media_type):
+            return super().get(request, *args, **kwargs)
+
         def render():
             response = super(StoredGetMixin, self).get(request, *args, **kwargs)
             response.accepted_renderer = request.accepted_renderer
@@ -86,7 +154,13 @@ class StoredGetMixin:
             response.storable = self.answer_is_shared(request)
             return response
 
-        return page_response(request._request, render, scopes=self.stored_scopes, reads=self.stored_reads)
+        return page_response(
+            request._request,
+            render,
+            scopes=self.stored_scopes,
+            reads=self.stored_reads,
+            key=getattr(self, "_stored_key", None),
+        )
 
 
 def doc_excludes() -> list[type]:
