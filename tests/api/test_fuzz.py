@@ -71,4 +71,6 @@ def staff_token(staff_user) -> str:
     suppress_health_check=list(HealthCheck),
 )
 def test_api_answers_any_input_without_server_errors(case, staff_token):
-    case.call_and_validate(headers={"Authorization": staff_token}, checks=CHECKS)
+    # The WSGI transport hands the body over as sent and does not decode gzip, which it offers by default.
+    headers = {"Authorization": staff_token, "Accept-Encoding": "identity"}
+    case.call_and_validate(headers=headers, checks=CHECKS)

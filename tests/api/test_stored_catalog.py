@@ -7,6 +7,7 @@ through DRF as before. Which path answered is seen by counting calls to ``APIVie
 (DRF's negotiation, authentication, permissions and throttles).
 """
 
+import gzip
 import json
 
 import pytest
@@ -119,3 +120,12 @@ def test_signed_in_staff_are_answered_by_drf(client, presentation, drf_handled, 
     assert second.json() == first.json()
     assert drf_handled == [LIST, LIST]
 
+
+def test_stored_catalog_is_compressed_for_a_client_that_accepts_gzip(client, presentation, drf_handled):
+    plain = client.get(LIST)
+    compressed = client.get(LIST, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+    assert compressed["Content-Encoding"] == "gzip"
+    assert compressed["ETag"] == "W/" + plain["ETag"]
+    assert gzip.decompress(compressed.content) == plain.content
+    assert drf_handled == [LIST]

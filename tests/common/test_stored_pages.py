@@ -6,6 +6,7 @@ change, a lifecycle service), then asks for the page again with the old ETag: th
 (local memory) itself.
 """
 
+import gzip
 import re
 from datetime import timedelta
 
@@ -29,7 +30,7 @@ from tests.factories import AudienceFactory, LanguageFactory, PresenterFactory, 
 
 pytestmark = pytest.mark.django_db
 
-KEY = re.compile(r"^:1:stored:(page|feed):[0-9a-f]{64}(:head)?$")
+KEY = re.compile(r"^:1:stored:((page|feed):[0-9a-f]{64}(:head)?|gzip:[0-9a-f]{40})$")
 
 
 def stored_keys() -> list[str]:
@@ -42,30 +43,14 @@ def stored_copies() -> list[str]:
     return [key for key in stored_keys() if not key.endswith(":head")]
 
 
+def body_of(response) -> str:
+    """The body as the client reads it: gunzipped when it came compressed."""
+    content = response.content
+    return (gzip.decompress(content) if response.get("Content-Encoding") == "gzip" else content).decode()
+
+
 def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
-
-
-@pytest.fixture
-def staff(django_user_model):
-    return django_user_model.objects.create_user("coordinator", "coordinator@outreach.test", "pw", is_staff=True)
-
-
-@pytest.fixture
-def booked(staff, presentation):
-    lead = PresenterFactory(name="Ruth Amundsen", presentations=[presentation])
-    booking = schedule(
-        by=staff,
-        presenter=lead,
-        start=days_ahead(40, 10),
-        location="Fellowship Hall",
-        organization_name="Northfield Community Church",
-        may_list_publicly=True,
-        is_open_to_public=True,
-        venue="Northfield Public Library",
-        city="Northfield",
-    )
-    return {"booking": booking, "lead": lead, "staff": staff, "presentation": presentation}
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body_of(response)))
 
 
 def _audience(b) -> Audience:
@@ -190,11 +175,14 @@ CHANGES = {
 }
 
 
+@pytest.mark.parametrize("encoding", ["identity", "gzip"])
 @pytest.mark.parametrize("change", list(CHANGES))
-def test_stored_page_follows_each_field_it_shows(client, booked, change):
+def test_stored_page_follows_each_field_it_shows(booked, change, encoding):
+    client = Client(HTTP_ACCEPT_ENCODING=encoding)
     url, apply, shown = CHANGES[change]
     first = client.get(url)
     assert first.status_code == 200
+    assert first.get("Content-Encoding") == (encoding if encoding == "gzip" else None)
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     assert shown not in text_of(first)
 
@@ -203,7 +191,7 @@ def test_stored_page_follows_each_field_it_shows(client, booked, change):
 
     assert again.status_code == 200
     assert again["ETag"] != first["ETag"]
-    assert shown in (again.content.decode() if url.startswith("/api/") else text_of(again))
+    assert shown in (body_of(again) if url.startswith("/api/") else text_of(again))
     assert client.get(url, HTTP_IF_NONE_MATCH=again["ETag"]).status_code == 304
 
 
