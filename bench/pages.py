@@ -1,6 +1,7 @@
 """The public pages under concurrent load on gunicorn, paired with a minimal view, and the queries of every page.
 
     .venv/bin/python -m bench.pages [--rounds 5] [--seconds 2] [--connections 8] [--generator auto|wrk|python]
+                                    [--only TEXT ...]
 
 1. A throwaway database (see bench.common) filled through the service layer: the starter
    catalog, presenters, scheduled bookings on the weekdays ahead (some cancelled again) and
@@ -16,7 +17,8 @@
    database, no template), so each ratio pairs two runs a few seconds apart on a machine whose
    load may change; the table gives the median ratio and its range over the rounds. Pages and
    feeds are loaded warm (their stored copy built, no ETag sent) and as conditional GETs
-   (If-None-Match: their ETag, answered 304). Every load run is bounded in time.
+   (If-None-Match: their ETag, answered 304); `/events/`, the API catalog and the feeds once more
+   warm as browsers and calendar apps ask (Accept-Encoding: gzip). Every load run is bounded in time.
 
 A URL that answers 404 (a page not built yet) is reported "not available".
 """
@@ -294,6 +296,11 @@ class Target:
     label: str
     path: str
     conditional: bool = False  # sent with If-None-Match: its ETag
+    gzip: bool = False  # sent with Accept-Encoding: gzip, as browsers and calendar apps send it
+
+    @property
+    def sent(self) -> dict[str, str]:
+        return {"Accept-Encoding": "gzip"} if self.gzip else {}
 
 
 @dataclass
@@ -333,8 +340,9 @@ def load_average() -> str:
     return " ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
-def targets_for(pages: list[Page]) -> list[Target]:
-    """The public pages and every feed, warm, then each as a conditional GET (304)."""
+def targets_for(pages: list[Page], only: list[str]) -> list[Target]:
+    """The public pages and every feed, warm, then each as a conditional GET (304); the larger ones
+    warm once more as a client that accepts gzip asks for them. ``only``: labels containing one of these."""
     by_label = {page.label: page.path for page in pages}
     wanted = [
         "/",
@@ -347,12 +355,15 @@ def targets_for(pages: list[Page]) -> list[Target]:
         "/calendar/staff/<token>.ics",
         "/calendar/staff/<token>.ics?tentative=1",
     ]
+    compressed = {"/events/", "/api/v1/presentations/", *wanted[-4:]}
     warm = [Target(label, by_label[label]) for label in wanted]
-    return [
+    targets = [
         Target("/healthz (1 query)", "/healthz"),
         *warm,
+        *(Target(f"{t.label} gzip", t.path, gzip=True) for t in warm if t.label in compressed),
         *(Target(f"{t.label} -> 304", t.path, conditional=True) for t in warm),
     ]
+    return [t for t in targets if not only or any(part in t.label for part in only)]
 
 
 def throughput(env: dict[str, str], workdir: Path, args, targets: list[Target]) -> tuple[list[Measured], str]:
@@ -393,19 +404,21 @@ def throughput(env: dict[str, str], workdir: Path, args, targets: list[Target]) 
         except (RuntimeError, TimeoutError):
             print(log_tail(log))
             raise
-        headers: dict[str, dict[str, str]] = {}
+        headers = {measured.target.label: measured.target.sent for measured in results}
         for measured in results:
-            status, body, answer = fetch(base + measured.target.path)
+            status, body, answer = fetch(base + measured.target.path, measured.target.sent)
             measured.status, measured.size = status, len(body)
             if status == 404:
                 measured.note = "not available"
             elif status != 200:
                 measured.note = f"answers {status}; not measured"
+            elif measured.target.gzip and answer.get("Content-Encoding") != "gzip":
+                measured.note = "not compressed"
             elif measured.target.conditional:
                 if not answer.get("ETag"):
                     measured.note = "no ETag"
                     continue
-                headers[measured.target.label] = {"If-None-Match": answer["ETag"]}
+                headers[measured.target.label] = {**measured.target.sent, "If-None-Match": answer["ETag"]}
                 status, body, _ = fetch(base + measured.target.path, headers[measured.target.label])
                 measured.status, measured.size = status, len(body)
                 if status != 304:
@@ -489,6 +502,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument("--only", nargs="+", default=[], metavar="TEXT", help="load only URLs whose label holds TEXT")
     parser.add_argument(
         "--conn-max-age", type=int, default=None, help="CONN_MAX_AGE for gunicorn (default: production's, 60)"
     )
@@ -535,7 +549,7 @@ def main() -> None:
         print(query_table(pages, small, large, (small_size, large_size)), flush=True)
         print()
         print("Loading the pages on gunicorn ...", flush=True)
-        results, description = throughput(env, workdir, args, targets_for(pages))
+        results, description = throughput(env, workdir, args, targets_for(pages, args.only))
 
     print()
     print(description)
