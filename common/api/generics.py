@@ -65,7 +65,7 @@ class ServiceWriteMixin(RowByIdMixin):
 
 
 class _AnonymousRequest:
-    """What DRF's permissions, throttles and content negotiation read of a request to a view that
+    """What DRF's permissions and content negotiation read of a request to a view that
     authenticates nobody: its headers, its query and an anonymous user."""
 
     def __init__(self, request: HttpRequest) -> None:
@@ -85,15 +85,16 @@ class StoredGetMixin:
     """GET answered from a stored copy (``common.pagecache.page_response``), built once per version
     of the data scopes ``stored_scopes``, with an ETag and 304 to a current If-None-Match.
 
-    Permissions and throttles run first, as for any request; what is stored is the rendered body of
-    a 200 for an address whose query holds only ``stored_reads``. A view whose answer for some
-    values is nobody else's (a filter naming nothing) says so in ``answer_is_shared``.
+    What is stored is the plain JSON of a 200 for an address whose query holds only
+    ``stored_reads``. A view whose answer for some values is nobody else's (a filter naming
+    nothing) says so in ``answer_is_shared``.
 
-    A view that authenticates nobody (``authentication_classes = ()``) answers a GET for the plain
-    JSON from the stored copy ahead of DRF's request handling: the permissions are asked and the
-    throttles count the request exactly as DRF would (a refused request is answered by DRF, with
-    the count already made), and the answer carries DRF's headers. Anything else, or no current
-    copy, goes through DRF, which builds and stores the copy.
+    A view that authenticates nobody (``authentication_classes = ()``) answers an anonymous GET
+    for the plain JSON from the current stored copy ahead of DRF's request handling, with DRF's
+    headers, once its permissions allow it. Such an answer is not counted by the throttles: it
+    costs what the same page in HTML costs, which nobody throttles, and counting it would cost a
+    round trip to Redis, more than the answer itself. Every answer built from the database is
+    counted as usual, so a client over its limit is refused what it would make the database do.
     """
 
     stored_scopes: tuple[str, ...] = ()
@@ -105,10 +106,9 @@ class StoredGetMixin:
     def dispatch(self, request, *args, **kwargs):
         key = self._stored_key_ahead(request)
         if key is not None:
-            self.headers = self.default_response_headers
-            self._counted_waits = self._throttles_count(_AnonymousRequest(request))
-            answer = None if self._counted_waits else page_stored(request, key)
+            answer = page_stored(request, key)
             if answer is not None:
+                self.headers = self.default_response_headers
                 self.response = self.finalize_response(request, answer, *args, **kwargs)
                 return self.response
             self._stored_key = key
@@ -129,18 +129,6 @@ class StoredGetMixin:
             return None
         return page_key(request, scopes=self.stored_scopes, reads=self.stored_reads)
 
-    def _throttles_count(self, request) -> list[float]:
-        """Count the request with every throttle; the waits of those that refuse it."""
-        return [throttle.wait() for throttle in self.get_throttles() if not throttle.allow_request(request, self)]
-
-    def check_throttles(self, request):
-        waits = getattr(self, "_counted_waits", None)
-        if waits is None:
-            return super().check_throttles(request)
-        if waits:
-            self.throttled(request, max((wait for wait in waits if wait is not None), default=None))
-        return None
-
     def get(self, request, *args, **kwargs):
         if not _json_as_stored(request.accepted_media_type):
             return super().get(request, *args, **kwargs)
@@ -160,6 +148,7 @@ class StoredGetMixin:
             scopes=self.stored_scopes,
             reads=self.stored_reads,
             key=getattr(self, "_stored_key", None),
+            missed=hasattr(self, "_stored_key"),
         )
 
 

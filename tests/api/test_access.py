@@ -175,7 +175,8 @@ def throttled(**rates):
 
 def test_public_endpoint_throttles_per_client_with_the_error_shape(anonymous, presentation):
     with throttled(presentations="2/min"):
-        answers = [anonymous.get("/api/v1/presentations/") for _ in range(3)]
+        # Each made-up filter is answered from the database (a stored answer is not counted).
+        answers = [anonymous.get(f"/api/v1/presentations/?audience=nobody-{n}") for n in range(3)]
         other_endpoint = anonymous.get(f"/api/v1/requests/{UNKNOWN_TOKEN}/")
         other_client = APIClient(REMOTE_ADDR="10.0.0.9").get("/api/v1/presentations/")
 
@@ -269,12 +270,19 @@ def test_throttle_counts_live_in_redis_when_configured(anonymous, presentation, 
     server.delete(*server.keys(f"{prefix}:*") or ["-"])
     try:
         with override_settings(CACHES=cache), throttled(presentations="2/min"):
-            answers = [anonymous.get("/api/v1/presentations/").status_code for _ in range(3)]
+            urls = [
+                "/api/v1/presentations/",
+                "/api/v1/presentations/?audience=nobody",
+                "/api/v1/presentations/?audience=no",
+            ]
+            answers = [anonymous.get(url).status_code for url in [*urls, "/api/v1/presentations/"]]
             keys = [k.decode() for k in server.keys(f"{prefix}:*")]
+            counted = server.get(f"{prefix}:1:throttle_presentations.PresentationListView_127.0.0.1:n")
     finally:
         server.delete(*server.keys(f"{prefix}:*") or ["-"])
 
-    assert answers == [200, 200, 429]
+    assert answers == [200, 200, 429, 200]  # the last one from the stored copy, not counted
+    assert counted == b"3"
     throttle_key = f"{prefix}:1:throttle_presentations.PresentationListView_127.0.0.1:n"
     assert throttle_key in keys
     # The other keys are the catalog's stored copy and its head: hashed, holding no address.

@@ -1,9 +1,9 @@
 """The API catalog answered from its stored copy ahead of DRF's request handling.
 
 An anonymous GET for the plain JSON is answered from the stored copy once it exists, with the
-permissions asked and the throttle counted first, and the same status, body and headers as DRF
-gives. Everything else (another representation, a signed-in visitor, no current copy) goes
-through DRF as before. Which path answered is seen by counting calls to ``APIView.initial``
+same status, body and headers as DRF gives, and not counted by the throttle; every answer built
+from the database is counted. Everything else (another representation, a signed-in visitor, no
+current copy) goes through DRF as before. Which path answered is seen by counting calls to ``APIView.initial``
 (DRF's negotiation, authentication, permissions and throttles).
 """
 
@@ -65,19 +65,26 @@ def test_stored_catalog_answers_304_ahead_of_drf(client, presentation, drf_handl
     assert drf_handled == [LIST]
 
 
-def test_throttle_counts_each_request_once_and_drf_refuses_the_one_over(client, presentation, drf_handled):
+def test_throttle_counts_what_is_built_and_not_what_is_stored(client, presentation, drf_handled):
+    made_up = [f"{LIST}?audience=nobody-{n}" for n in range(3)]
     with throttled(presentations="2/min"):
-        answers = [client.get(LIST) for _ in range(3)]
+        built = client.get(LIST)
+        stored = [client.get(LIST) for _ in range(5)]
+        answers = [client.get(url) for url in made_up]
+        stored_when_over = client.get(LIST, HTTP_IF_NONE_MATCH=built["ETag"])
 
-    assert [a.status_code for a in answers] == [200, 200, 429]
-    assert answers[2].json() == {
+    assert built.status_code == 200
+    assert [a.status_code for a in stored] == [200] * 5
+    assert [a.status_code for a in answers] == [200, 429, 429]
+    assert answers[1].json() == {
         "code": "throttled",
         "message": "Request was throttled. Expected available in 60 seconds.",
         "fields": {},
     }
-    assert answers[2]["Retry-After"] == "60"
-    assert cache.get(THROTTLE_KEY) == 3
-    assert drf_handled == [LIST, LIST]  # built, then the refusal; the second came from the stored copy
+    assert answers[1]["Retry-After"] == "60"
+    assert stored_when_over.status_code == 304
+    assert cache.get(THROTTLE_KEY) == 4
+    assert drf_handled == [LIST] * 4
 
 
 def test_a_change_of_the_catalog_is_built_again_by_drf(client, presentation, drf_handled):
