@@ -53,8 +53,9 @@ def versions_current(scopes: Iterable[str]) -> str:
 
     Read with a plain cursor rather than the ORM: it runs for every stored page or feed served,
     and building the query and the model instances cost more than the query itself. The time of
-    the last change is part of the string, its digits as the database gives them (it tells apart
-    two databases whose counters happen to match, after a restore say); only equality matters.
+    the last change is part of the string, its digits as the database writes them as text (it tells
+    apart two databases whose counters happen to match, after a restore say; read as text, it
+    costs no date parsing); only equality matters.
     """
     return versions_current_with(scopes, sql=None)[0]
 
@@ -69,7 +70,7 @@ def versions_current_with(
     wanted = sorted(set(scopes))
     table = _table()._meta.db_table
     placeholders = ", ".join(["%s"] * len(wanted))
-    query = f"SELECT scope, version, changed_at FROM {table} WHERE scope IN ({placeholders})"  # noqa: S608 (the model's table name; the scopes are parameters)
+    query = f"SELECT scope, version, CAST(changed_at AS TEXT) FROM {table} WHERE scope IN ({placeholders})"  # noqa: S608 (the model's table name; the scopes are parameters)
     arguments: list[object] = list(wanted)
     if sql is not None:
         # The extra value comes back as the row without a scope (scopes are never NULL: the primary key).
