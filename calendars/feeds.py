@@ -11,7 +11,7 @@ read ERASED_LABEL: the event stays (presenters and staff keep their history), it
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from icalendar import Calendar, vDuration
+from icalendar import Calendar, Event, vDuration
 
 from calendars.builders import ONLINE, FeedTexts, calendar_text
 from calendars.selectors import PUBLIC, STAFF, Feed, public_feed_rows
@@ -51,6 +51,36 @@ def feed_calendar(*, feed: Feed, now: datetime) -> bytes:
         return cal.to_ical()
 
 
+def _booking_event(
+    texts: FeedTexts,
+    *,
+    uid: str,
+    sequence: int,
+    start: datetime,
+    end: datetime,
+    updated_at: datetime,
+    cancelled_at: datetime | None,
+    summary: str,
+    location: str,
+    lines: list[str],
+    url: str,
+) -> Event:
+    """A booking in a feed: CONFIRMED, or CANCELLED with its summary saying so."""
+    return vevent(
+        uid=uid,
+        sequence=sequence,
+        start=start,
+        end=end,
+        summary=calendar_text(f"{texts.cancelled}{summary}" if cancelled_at else summary),
+        status="CANCELLED" if cancelled_at else "CONFIRMED",
+        stamp=updated_at,
+        last_modified=updated_at,
+        location=calendar_text(location),
+        description=calendar_text("\n".join(lines)),
+        url=url,
+    )
+
+
 def _public_events_add(cal: Calendar, texts: FeedTexts, *, now: datetime) -> None:
     """The public feed's events, from plain rows (public_feed_rows): no model instance per event."""
     rows, presentations = public_feed_rows(now=now)
@@ -87,17 +117,17 @@ def _public_events_add(cal: Calendar, texts: FeedTexts, *, now: datetime) -> Non
         else:
             location = venue if is_open_to_public else ""
         cal.add_component(
-            vevent(
+            _booking_event(
+                texts,
                 uid=uid,
                 sequence=sequence,
                 start=start,
                 end=end,
-                summary=calendar_text(f"{texts.cancelled}{title}" if cancelled_at else title),
-                status="CANCELLED" if cancelled_at else "CONFIRMED",
-                stamp=updated_at,
-                last_modified=updated_at,
-                location=calendar_text(location),
-                description=calendar_text("\n".join(lines)),
+                updated_at=updated_at,
+                cancelled_at=cancelled_at,
+                summary=title,
+                location=location,
+                lines=lines,
                 url=pages[presentation_id],
             )
         )
@@ -160,17 +190,17 @@ def _private_events_add(cal: Calendar, texts: FeedTexts, *, feed: Feed, now: dat
         lines.append(f"Staff page: {page}" if staff else f"Confirm or decline: {page}")
         summary = f"{title} – {organization}"
         cal.add_component(
-            vevent(
+            _booking_event(
+                texts,
                 uid=uid,
                 sequence=sequence,
                 start=start,
                 end=end,
-                summary=calendar_text(f"{texts.cancelled}{summary}" if cancelled_at else summary),
-                status="CANCELLED" if cancelled_at else "CONFIRMED",
-                stamp=updated_at,
-                last_modified=updated_at,
-                location=calendar_text(place),
-                description=calendar_text("\n".join(lines)),
+                updated_at=updated_at,
+                cancelled_at=cancelled_at,
+                summary=summary,
+                location=place,
+                lines=lines,
                 url=page,
             )
         )
