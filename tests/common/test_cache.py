@@ -5,6 +5,7 @@ that never answers (a hung server). The last test uses the Redis that REDIS_URL 
 """
 
 import logging
+import re
 import socket
 import time
 
@@ -15,6 +16,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from common.cache import outages
+from common.pagecache import recent
 from outreach.models import PresentationRequest
 from tests.api.conftest import request_body
 from tests.factories import PresentationFactory
@@ -250,3 +252,45 @@ def test_api_throttle_counts_after_redis_forgets_its_script(settings, redis_url,
     assert (first.status_code, second.status_code) == (200, 200)
     assert counted == b"2"
     assert 0 < left_ms <= 60_000
+
+
+@pytest.mark.redis
+def test_every_key_the_cache_writes_expires(settings, redis_url, client, presentation, audience, form_data):
+    """Redis is also Celery's broker, whose queues never expire: with `maxmemory-policy volatile-lru`
+    (README, docker-compose.yml) a full Redis evicts only keys that expire, so every key the cache
+    writes must expire for it to give way before a queued task does."""
+    redis_cache_at(settings, redis_url)
+    server = redis.Redis.from_url(redis_url)
+    server.delete(*server.keys("cache-tests:*") or ["-"])
+    recent.clear()
+    try:
+        client.get("/presentations/")  # a stored page and its head
+        client.get("/presentations/", HTTP_ACCEPT_ENCODING="gzip")  # its compressed copy
+        client.get("/calendar/public.ics")  # a stored feed
+        APIClient().get("/api/v1/presentations/?audience=nobody")  # a throttle window
+        url = reverse("outreach:request_create", kwargs={"slug": presentation.slug})
+        submitted = client.post(url, {**form_data, "step": "confirm"})  # the submission rate limit
+        ttls = {key.decode().split(":", 2)[2]: server.ttl(key) for key in server.keys("cache-tests:*")}
+    finally:
+        server.delete(*server.keys("cache-tests:*") or ["-"])
+        recent.clear()
+
+    assert submitted.status_code == 302
+    kinds = {_kind_of(key) for key in ttls}
+    assert kinds == {
+        "stored:page",
+        "stored:page:head",
+        "stored:gzip",
+        "stored:feed",
+        "stored:feed:head",
+        "throttle",
+        "rl",
+    }
+    assert [key for key, seconds in ttls.items() if seconds <= 0] == []
+
+
+def _kind_of(key: str) -> str:
+    """A cache key without its hashes and the client it counts for."""
+    if key.startswith(("throttle_", "rl:")):
+        return key.split(":")[0].split("_")[0]
+    return ":".join(part for part in key.split(":") if not re.fullmatch(r"[0-9a-f]{40,64}", part))

@@ -112,6 +112,16 @@ def test_compose_runs_production_settings_and_requires_secret_key_and_site_url()
         assert env["SITE_URL"].startswith("${SITE_URL:?")
 
 
+def test_compose_redis_evicts_only_keys_that_expire():
+    """Redis is the cache and the Celery broker: under memory pressure only the cache's keys (which
+    all expire, tests/common/test_cache.py) may go, never a queued task."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    words = shlex.split(compose["services"]["redis"]["command"])
+
+    assert words[words.index("--maxmemory-policy") + 1] == "volatile-lru"
+    assert words[words.index("--maxmemory") + 1] == "256mb"
+
+
 def test_env_example_names_site_url_and_ci_checks_deployment_with_it():
     example = (ROOT / ".env.example").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
