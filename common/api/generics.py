@@ -70,10 +70,19 @@ class _AnonymousRequest:
 
     def __init__(self, request: HttpRequest) -> None:
         self.META = request.META
-        self.headers = request.headers
         self.query_params = request.GET
         self.method = request.method
         self.user = AnonymousUser()
+        self._request = request
+
+    @property
+    def headers(self):
+        return self._request.headers
+
+
+# Accept headers for which DRF's negotiation, with JSON the only renderer, picks the plain JSON
+# (no header at all means */*): answered without parsing them.
+_PLAIN_JSON_ACCEPTS = frozenset({None, "*/*", "application/json"})
 
 
 def _json_as_stored(media_type: str) -> bool:
@@ -121,12 +130,13 @@ class StoredGetMixin:
         anonymous = _AnonymousRequest(request)
         if not all(permission.has_permission(anonymous, self) for permission in self.get_permissions()):
             return None
-        try:
-            renderer, media_type = self.get_content_negotiator().select_renderer(anonymous, self.get_renderers())
-        except exceptions.NotAcceptable:
-            return None
-        if type(renderer) is not JSONRenderer or not _json_as_stored(media_type):
-            return None
+        if request.META.get("HTTP_ACCEPT") not in _PLAIN_JSON_ACCEPTS or self.renderer_classes != [JSONRenderer]:
+            try:
+                renderer, media_type = self.get_content_negotiator().select_renderer(anonymous, self.get_renderers())
+            except exceptions.NotAcceptable:
+                return None
+            if type(renderer) is not JSONRenderer or not _json_as_stored(media_type):
+                return None
         return page_key(request, scopes=self.stored_scopes, reads=self.stored_reads)
 
     def get(self, request, *args, **kwargs):

@@ -56,6 +56,16 @@ def test_stored_catalog_is_answered_ahead_of_drf_as_drf_answers(client, presenta
     assert ahead["Content-Type"] == "application/json"
 
 
+@pytest.mark.parametrize("accept", ["*/*", "application/json", "application/json, text/plain, */*", "*/*;q=0.8"])
+def test_stored_catalog_is_answered_ahead_of_drf_whatever_asks_for_json(client, presentation, drf_handled, accept):
+    built = client.get(LIST)
+    ahead = client.get(LIST, HTTP_ACCEPT=accept)
+
+    assert ahead.status_code == 200
+    assert ahead.content == built.content
+    assert drf_handled == [LIST]
+
+
 def test_stored_catalog_answers_304_ahead_of_drf(client, presentation, drf_handled):
     built = client.get(LIST)
     not_modified = client.get(LIST, HTTP_IF_NONE_MATCH=built["ETag"])
