@@ -274,8 +274,7 @@ def page_response(
     *,
     scopes: Iterable[str],
     reads: Iterable[str] = (),
-    key: str | None = None,
-    missed: bool = False,
+    missed_key: str | None = None,
 ) -> HttpResponse:
     """``render()``'s page from its stored copy, built once per version of ``scopes`` (or 304).
 
@@ -285,13 +284,13 @@ def page_response(
     whose rendering was a 200 that used no CSRF token, cookie or CSP nonce. Every other request gets
     ``render()``'s answer as it is. ``render()`` may set ``response.valid_until`` (the moment time
     alone changes the page) and ``response.storable = False`` (a page for values nobody else asks
-    for: a filter naming nothing that exists, say). ``key``: ``page_key``'s, when the caller has it;
-    ``missed``: the caller found no current copy under it (``page_stored``) just now.
+    for: a filter naming nothing that exists, say). ``missed_key``: ``page_key``'s, when the caller
+    has just found no current copy under it (``page_stored``): the page is built without looking again.
     """
-    key = key or page_key(request, scopes=scopes, reads=reads)
+    key = missed_key or page_key(request, scopes=scopes, reads=reads)
     if key is None:
         return render()
-    answer = None if missed else page_stored(request, key)
+    answer = None if missed_key else page_stored(request, key)
     if answer is not None:
         return answer
     response = render()

@@ -157,8 +157,7 @@ class StoredGetMixin:
             render,
             scopes=self.stored_scopes,
             reads=self.stored_reads,
-            key=getattr(self, "_stored_key", None),
-            missed=hasattr(self, "_stored_key"),
+            missed_key=getattr(self, "_stored_key", None),
         )
 
 
