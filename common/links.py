@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from common.models import LinkPurpose, PrivateLink
+from common.versions import ACCESS, version_bump
 
 TOKEN_PATTERN = r"[A-Za-z0-9_-]{43}"  # noqa: S105 (a pattern, not a secret)
 SURVEY_CODE_PATTERN = r"[a-z2-7]{26}"
@@ -51,40 +52,63 @@ def _token_new(purpose: str) -> str:
 
 
 # --- Writes ------------------------------------------------------------------------------------
+# Each write of a feed's link moves ACCESS with it: the feeds keep which token opens whose feed
+# under that version (calendars.selectors.links). Other links are looked up afresh each time.
+
+FEED_PURPOSES = frozenset({LinkPurpose.PRESENTER_FEED, LinkPurpose.STAFF_FEED})
 
 
+def _written(purpose: str, count: int = 1) -> None:
+    if count and purpose in FEED_PURPOSES:
+        version_bump(ACCESS)
+
+
+@transaction.atomic(savepoint=False)
 def link_issue(*, purpose: str, subject_id: int) -> str:
     """Make a new link to ``subject_id`` for ``purpose`` and return its token (stored only hashed)."""
     token = _token_new(purpose)
     PrivateLink.objects.create(purpose=purpose, subject_id=subject_id, token_hash=token_hash(token))
+    _written(purpose)
     return token
 
 
+@transaction.atomic(savepoint=False)
 def link_revoke(*, link: PrivateLink) -> bool:
     """Revoke one link; False if it was revoked already."""
-    return bool(PrivateLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()))
+    revoked = PrivateLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    _written(link.purpose, revoked)
+    return bool(revoked)
 
 
+@transaction.atomic(savepoint=False)
 def links_revoke_all(*, purpose: str, subject_ids: Iterable[int] | QuerySet) -> int:
     """Revoke every live link of ``purpose`` to any of ``subject_ids`` (ids, or a ``values("pk")`` subquery)."""
-    return PrivateLink.objects.filter(purpose=purpose, subject_id__in=subject_ids, revoked_at__isnull=True).update(
+    revoked = PrivateLink.objects.filter(purpose=purpose, subject_id__in=subject_ids, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    _written(purpose, revoked)
+    return revoked
 
 
+@transaction.atomic(savepoint=False)
 def links_delete(*, purpose: str, subject_ids: Iterable[int]) -> int:
     """Delete every link, live or revoked, of ``purpose`` to any of ``subject_ids`` (their subject is deleted)."""
-    return PrivateLink.objects.filter(purpose=purpose, subject_id__in=list(subject_ids)).delete()[0]
+    deleted = PrivateLink.objects.filter(purpose=purpose, subject_id__in=list(subject_ids)).delete()[0]
+    _written(purpose, deleted)
+    return deleted
 
 
+@transaction.atomic(savepoint=False)
 def links_revoke(*, purpose: str, subject_id: int) -> int:
     """Revoke every live link of ``purpose`` to ``subject_id``; returns how many."""
-    return PrivateLink.objects.filter(purpose=purpose, subject_id=subject_id, revoked_at__isnull=True).update(
+    revoked = PrivateLink.objects.filter(purpose=purpose, subject_id=subject_id, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    _written(purpose, revoked)
+    return revoked
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def link_replace(*, purpose: str, subject_id: int) -> str:
     """Revoke the subject's live links of ``purpose`` and make a new one (a feed's rotation)."""
     links_revoke(purpose=purpose, subject_id=subject_id)
@@ -109,19 +133,6 @@ def live_subject_ids(*, purpose: str, token: str) -> QuerySet:
     links = PrivateLink.objects.filter(purpose=purpose, revoked_at__isnull=True)
     links = links.filter(token_hash=token_hash(token)) if token is not None else links.none()
     return links.values("subject_id")
-
-
-def live_subject_sql(*, purpose: str, token: str) -> tuple[str, list[object]]:
-    """``live_subject_ids`` as plain SQL and its parameters, for a query asked with a cursor (one
-    round trip with something else): the subject id of the live link with this token, no row otherwise."""
-    table = PrivateLink._meta.db_table
-    token = _normal(purpose, token)
-    if token is None:
-        return f"SELECT subject_id FROM {table} WHERE 1 = 0", []  # noqa: S608 (the model's table name)
-    return (
-        f"SELECT subject_id FROM {table} WHERE purpose = %s AND token_hash = %s AND revoked_at IS NULL",  # noqa: S608
-        [purpose, token_hash(token)],
-    )
 
 
 def links_revoked_before(*, before: datetime) -> QuerySet[PrivateLink]:

@@ -5,7 +5,8 @@ from django.db import models
 
 
 class DataVersion(models.Model):
-    """A counter per scope (the catalog, the schedule, outcomes) that every write to it moves.
+    """A counter per scope (the catalog, the schedule, outcomes, access to the private feeds) that
+    every write to it moves.
 
     Pages and feeds are cached, and their ETags made, under the versions of the scopes they
     show (common.versions), so a conditional GET or a cache lookup costs one primary-key read

@@ -1,13 +1,17 @@
 """Data versions: one counter per scope, moved by every write to what the scope's pages show.
 
 A page or feed is cached, and its ETag made, under the versions of the scopes it reads
-(``versions_current``): one read of a three-row table, whatever the number of bookings, tells whether
+(``versions_current``): one read of a four-row table, whatever the number of bookings, tells whether
 a stored copy is current. Each app names its models' scopes once, in its AppConfig.ready()
 (``versions_track``): any save or delete of such a model, and any change to one of its
 many-to-many relations, moves the counters in the same transaction. Tracking whole models
 rather than fields means a field added later is covered without anyone remembering it.
 ``QuerySet.update()`` and ``bulk_create()`` send no signals: a service that uses them calls
 ``version_bump`` itself (tests/common/test_versions.py lists the models each scope tracks).
+
+A counter moves with its write (in the same transaction) or after it, never before: a reader
+that sees the new version then sees the new data too. Writes made outside the application (SQL
+typed into the database) move nothing: what they change shows once the scope next moves.
 """
 
 from collections.abc import Iterable, Sequence
@@ -24,7 +28,9 @@ CATALOG = "catalog"
 SCHEDULE = "schedule"
 # Host evaluations and survey answers: the reports.
 OUTCOMES = "outcomes"
-SCOPES = (CATALOG, SCHEDULE, OUTCOMES)
+# Who may open a private feed: the feed links and the users (calendars.selectors.links).
+ACCESS = "access"
+SCOPES = (CATALOG, SCHEDULE, OUTCOMES, ACCESS)
 
 # model -> the scopes it moves (what versions_track registered; read by the tests).
 TRACKED: dict[type[models.Model], tuple[str, ...]] = {}
@@ -49,45 +55,35 @@ def version_bump(*scopes: str) -> None:
 
 
 def versions_current(scopes: Iterable[str]) -> str:
-    """The versions of ``scopes`` as one string for a cache key or an ETag: one query of a three-row table.
+    """The versions of ``scopes`` as one string for a cache key or an ETag: one query of a four-row table."""
+    scopes = tuple(scopes)
+    return versions_join(versions_read(scopes), scopes)
+
+
+def versions_read(scopes: Iterable[str]) -> dict[str, str]:
+    """Each of ``scopes``'s version as text, read in one query (one snapshot): for a caller that
+    files different things under different scopes from the same read (``versions_join``).
 
     Read with a plain cursor rather than the ORM: it runs for every stored page or feed served,
     and building the query and the model instances cost more than the query itself. The time of
-    the last change is part of the string, its digits as the database writes them as text (it tells
+    the last change is part of the text, its digits as the database writes them as text (it tells
     apart two databases whose counters happen to match, after a restore say; read as text, it
     costs no date parsing); only equality matters.
     """
-    return versions_current_with(scopes, sql=None)[0]
-
-
-def versions_current_with(
-    scopes: Iterable[str], *, sql: str | None, params: Sequence[object] = ()
-) -> tuple[str, object]:
-    """``versions_current(scopes)`` and the value of ``sql`` (a query giving one column of at most
-    one row; None when it gives no row), asked in one round trip and so read from one snapshot:
-    for a private feed, whether its link is live and the versions its stored copy is filed under.
-    """
-    wanted = sorted(set(scopes))
-    # Every scope's row (the table holds one per scope, three): cheaper for PostgreSQL to read whole
+    # Every scope's row (the table holds one per scope, four): cheaper for PostgreSQL to read whole
     # than to look up by key, and the same text whatever is asked.
     query = f"SELECT scope, version, CAST(changed_at AS TEXT) FROM {_table()._meta.db_table}"  # noqa: S608 (the model's table name)
-    arguments: list[object] = []
-    if sql is not None:
-        # The extra value comes back as the row without a scope (scopes are never NULL: the primary key).
-        query += f" UNION ALL SELECT NULL, ({sql}), NULL"
-        arguments += params
-    extra = None
-    rows = {}
-    for scope, version, changed_at in _fetch_checking_connection(query, arguments):
-        if scope is None:
-            extra = version
-        else:
-            rows[scope] = (version, changed_at)
-    parts = []
-    for scope in wanted:
+    rows = {scope: (version, changed_at) for scope, version, changed_at in _fetch_checking_connection(query, ())}
+    parts = {}
+    for scope in scopes:
         row = rows.get(scope)
-        parts.append(f"{scope}{row[0]}.{''.join(filter(str.isdigit, str(row[1])))}" if row else f"{scope}0")
-    return "-".join(parts), extra
+        parts[scope] = f"{scope}{row[0]}.{''.join(filter(str.isdigit, str(row[1])))}" if row else f"{scope}0"
+    return parts
+
+
+def versions_join(parts: dict[str, str], scopes: Iterable[str]) -> str:
+    """The versions of ``scopes``, read by ``versions_read``, as one string (the same whatever their order)."""
+    return "-".join(parts[scope] for scope in sorted(set(scopes)))
 
 
 def _fetch(query: str, arguments: Sequence[object]) -> list[tuple]:

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from calendars.selectors.links import feed_owners
 from common.cache import outages as cache_outages
 from common.pagecache import recent as recent_stored_copies
 from outreach.api.examples import REQUEST as REQUEST_EXAMPLE
@@ -61,16 +62,18 @@ def pytest_runtest_setup(item):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate-limit counters and stored pages live in the cache (stored pages also in the process's
-    memory); every test starts with none, and with no outage of the cache or the broker remembered
-    from another test."""
+    """Rate-limit counters and stored pages live in the cache (stored pages, and whose feed a link
+    opens, also in the process's memory); every test starts with none, and with no outage of the
+    cache or the broker remembered from another test."""
     cache.clear()
     recent_stored_copies.clear()
+    feed_owners.clear()
     cache_outages.clear()
     broker_outages.clear()
     yield
     cache.clear()
     recent_stored_copies.clear()
+    feed_owners.clear()
     cache_outages.clear()
     broker_outages.clear()
 

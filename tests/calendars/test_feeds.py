@@ -20,17 +20,19 @@ from django.utils import timezone
 from django.utils.http import http_date
 from icalendar import Calendar
 
+from calendars.selectors.links import feed_owners
 from calendars.services import (
     presenter_feed_token_rotate,
     staff_feed_token_revoke,
     staff_feed_token_rotate,
 )
-from common.links import live_links
+from common.links import link_revoke, live_links
 from common.models import LinkPurpose, PrivateLink
 from outreach.enums import Format
 from outreach.models import Presentation, PresentationRequest
 from scheduling.admin import rotate_feed_token
 from scheduling.models import Booking, Notification, NotificationKind, Presenter
+from scheduling.services.people import presenter_deactivate
 from scheduling.services.retention import request_erase
 from scheduling.services.review import Plan, booking_cancel, booking_complete, booking_reschedule, request_approve
 from tests.factories import CENTRAL, PresentationRequestFactory, PresenterFactory, days_ahead
@@ -464,8 +466,8 @@ def test_staff_feed_token_revoked_rotated_or_not_staff_is_404(client, staff, dja
 
 
 def test_revoked_feed_links_answer_404_at_once_after_warm_hits(client, staff, presenter):
-    """A revocation needs no data version to move: the link is checked against the database on every
-    request, in the same query as the versions, even while the feed's copy is stored and warm."""
+    """Whose feed a link opens is kept in the process under the access version, which a rotation or a
+    revocation moves: the next request asks the database again, even while the feed's copy is warm."""
     schedule(by=staff, presenter=presenter, start=days_ahead(40, 10))
     presenter_feed, staff_feed = presenter_url(presenter), staff_url(staff)
     warm = {}
@@ -483,14 +485,69 @@ def test_revoked_feed_links_answer_404_at_once_after_warm_hits(client, staff, pr
         assert client.get(url, HTTP_IF_NONE_MATCH=warm[url]["ETag"]).status_code == 404
 
 
+def test_feed_link_revoked_in_the_admin_after_a_warm_hit_is_404(client, staff, presenter):
+    url = presenter_url(presenter)
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200
+
+    for link in live_links(purpose=LinkPurpose.PRESENTER_FEED):
+        link_revoke(link=link)
+
+    assert client.get(url).status_code == 404
+
+
 def test_feed_of_a_presenter_made_inactive_after_a_warm_hit_is_404(client, staff, presenter):
     url = presenter_url(presenter)
     assert client.get(url).status_code == 200
     assert client.get(url).status_code == 200
 
-    Presenter.objects.filter(pk=presenter.pk).update(is_active=False)
+    presenter_deactivate(presenter=presenter)
 
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda user: setattr(user, "is_staff", False) or user.save(), id="no-longer-staff"),
+        pytest.param(lambda user: setattr(user, "is_active", False) or user.save(), id="deactivated"),
+        pytest.param(lambda user: user.delete(), id="deleted"),
+    ],
+)
+def test_staff_feed_of_a_user_who_leaves_the_staff_after_a_warm_hit_is_404(client, staff, change):
+    url = staff_url(staff)
+    assert client.get(url).status_code == 200
+    assert client.get(url + "?tentative=1").status_code == 200
+
+    change(staff)
+
+    assert client.get(url).status_code == 404
+    assert client.get(url + "?tentative=1").status_code == 404
+
+
+def test_a_warm_private_feed_is_one_query_and_its_link_is_kept_only_hashed(
+    client, staff, presenter, django_assert_num_queries
+):
+    token = presenter_feed_token_rotate(presenter=presenter)
+    url = f"/calendar/presenter/{token}.ics"
+    first = client.get(url)
+    staff_url(staff)  # another feed's link is made: whose feed each link opens is asked again
+
+    with django_assert_num_queries(2):  # the versions, then the link's owner
+        assert client.get(url).content == first.content
+    with django_assert_num_queries(1):  # the versions alone
+        assert client.get(url).content == first.content
+    assert token not in repr(feed_owners)
+    assert hashlib.sha256(token.encode()).hexdigest() in repr(feed_owners)
+
+
+def test_an_unknown_link_is_asked_every_time_and_never_kept(client, django_assert_num_queries):
+    url = f"/calendar/presenter/{'A' * 43}.ics"
+
+    for _ in range(2):
+        with django_assert_num_queries(2):  # the versions, then the link's owner (none)
+            assert client.get(url).status_code == 404
+    assert len(feed_owners) == 0
 
 
 # --- The staff page and the admin action ---------------------------------------------------------
@@ -962,16 +1019,15 @@ def test_feeds_and_events_page_use_a_constant_number_of_queries(
         public = client.get(PUBLIC_URL)
     with django_assert_num_queries(3):  # versions, the page's bookings, the later ones and when the page changes
         events_page = client.get("/events/")
-    # A private feed's link and the versions are checked in one query.
-    with django_assert_num_queries(6):  # link+versions, name, state, last change, bookings, co-presenters
+    with django_assert_num_queries(7):  # versions, link, name, state, last change, bookings, co-presenters
         client.get(presenter_feed)
-    with django_assert_num_queries(8):  # link and versions, 2 states, 2 last changes, bookings, co-presenters, windows
+    with django_assert_num_queries(9):  # versions, link, 2 states, 2 last changes, bookings, co-presenters, windows
         tentative = client.get(staff_feed + "?tentative=1")
     with django_assert_num_queries(1):  # once built, the versions alone
         assert client.get(PUBLIC_URL).content == public.content
     with django_assert_num_queries(1):  # a 304 needs the versions only
         assert client.get(PUBLIC_URL, HTTP_IF_NONE_MATCH=public["ETag"]).status_code == 304
-    with django_assert_num_queries(1):  # link and versions
+    with django_assert_num_queries(1):  # the versions (whose feed the link opens is known)
         assert client.get(staff_feed + "?tentative=1", HTTP_IF_NONE_MATCH=tentative["ETag"]).status_code == 304
     with django_assert_num_queries(1):
         assert client.get(presenter_feed).status_code == 200

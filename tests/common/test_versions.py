@@ -1,10 +1,15 @@
 """The data versions: every model is tracked or known not to be shown; a change moves its scope once committed."""
 
+from io import StringIO
+
 import pytest
 from django.apps import apps
+from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from common.versions import CATALOG, OUTCOMES, SCHEDULE, TRACKED, version_bump, versions_current
+from common.links import link_issue, link_revoke, links_delete, links_revoke, links_revoke_all, token_hash
+from common.models import LinkPurpose, PrivateLink
+from common.versions import ACCESS, CATALOG, OUTCOMES, SCHEDULE, SCOPES, TRACKED, version_bump, versions_current
 from tests.factories import AudienceFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +67,78 @@ def test_a_rolled_back_bump_leaves_the_version():
         raise RuntimeError
 
     assert versions_current([CATALOG]) == before
+
+
+def _access_and_schedule() -> tuple[str, str]:
+    access, schedule = versions_current([ACCESS]), versions_current([SCHEDULE])
+    return access, schedule
+
+
+def test_users_move_access_and_nothing_else(django_user_model):
+    assert TRACKED[django_user_model] == (ACCESS,)
+    before = _access_and_schedule()
+
+    user = django_user_model.objects.create_user("kim", is_staff=True)
+    made = _access_and_schedule()
+    user.is_staff = False
+    user.save()
+    changed = _access_and_schedule()
+
+    assert made[0] != before[0] and changed[0] != made[0]
+    assert before[1] == made[1] == changed[1]
+
+
+@pytest.mark.parametrize(
+    ("purpose", "moves_access"),
+    [
+        (LinkPurpose.PRESENTER_FEED, True),
+        (LinkPurpose.STAFF_FEED, True),
+        (LinkPurpose.REQUEST_STATUS, False),
+        (LinkPurpose.HOST_EVALUATION, False),
+    ],
+)
+def test_each_write_of_a_feed_link_moves_access_and_other_links_move_nothing(purpose, moves_access):
+    writes = [
+        lambda: link_issue(purpose=purpose, subject_id=7),
+        lambda: links_revoke(purpose=purpose, subject_id=7),
+        lambda: link_revoke(
+            link=PrivateLink.objects.get(token_hash=token_hash(link_issue(purpose=purpose, subject_id=8)))
+        ),
+        lambda: links_revoke_all(purpose=purpose, subject_ids=[8, 9]) or link_issue(purpose=purpose, subject_id=9),
+        lambda: links_revoke_all(purpose=purpose, subject_ids=[9]),
+        lambda: links_delete(purpose=purpose, subject_ids=[7, 9]),
+    ]
+    for write in writes:
+        before = _access_and_schedule()
+        write()
+        after = _access_and_schedule()
+
+        assert (after[0] != before[0]) is moves_access
+        assert after[1] == before[1]
+
+
+def test_revoking_nothing_moves_nothing():
+    before = versions_current([ACCESS])
+
+    assert links_revoke(purpose=LinkPurpose.STAFF_FEED, subject_id=404) == 0
+
+    assert versions_current([ACCESS]) == before
+
+
+def test_versions_bump_command_moves_the_scopes_named_or_all():
+    before = {scope: versions_current([scope]) for scope in SCOPES}
+    out = StringIO()
+
+    call_command("versions_bump", "access", stdout=out)
+    after_one = {scope: versions_current([scope]) for scope in SCOPES}
+    call_command("versions_bump", stdout=StringIO())
+    after_all = {scope: versions_current([scope]) for scope in SCOPES}
+
+    assert [s for s in SCOPES if after_one[s] != before[s]] == [ACCESS]
+    assert out.getvalue() == f"Moved: {after_one[ACCESS]}\n"
+    assert all(after_all[s] != after_one[s] for s in SCOPES)
+
+
+def test_versions_bump_command_names_an_unknown_scope():
+    with pytest.raises(CommandError, match=r"No such scope: everything\. The scopes are catalog, schedule"):
+        call_command("versions_bump", "everything")
