@@ -111,6 +111,7 @@ bench: $(BENCH_STAMP)
 	$(PY) -m bench.pages
 	$(PY) -m bench.notifications
 	$(PY) -m bench.feeds
+	$(PY) -m bench.feed_links
 	$(PY) -m bench.staff
 
 clean:
