@@ -232,6 +232,26 @@ def django_start(env: dict[str, str]) -> dict[str, str]:
     return dict(os.environ)
 
 
+@contextlib.contextmanager
+def django_in_process(label: str) -> Iterator[None]:
+    """A throwaway database and Redis (``throwaway_database``, ``private_redis``) and Django set up
+    on them in this process (``django_start``), with production's connection setting (CONN_MAX_AGE
+    60, or BENCH_CONN_MAX_AGE); everything is dropped and stopped at the end."""
+    with contextlib.ExitStack() as stack:
+        database_url = stack.enter_context(throwaway_database(label))
+        redis_url = stack.enter_context(private_redis())
+        static = stack.enter_context(tempfile.TemporaryDirectory(prefix=f"outreach_bench_{label}_"))
+        django_start(
+            {
+                "DATABASE_URL": database_url,
+                "REDIS_URL": redis_url,
+                "BENCH_CONN_MAX_AGE": os.environ.get("BENCH_CONN_MAX_AGE", "60"),
+                "BENCH_STATIC_ROOT": static,  # nothing here serves a static file; WhiteNoise wants the folder
+            }
+        )
+        yield
+
+
 # --- The machine ------------------------------------------------------------------------------
 
 

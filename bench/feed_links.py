@@ -15,14 +15,12 @@ after any change to the links, the users or the schedule).
 """
 
 import argparse
-import contextlib
 import os
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 
-from bench.common import django_start, machine_description, private_redis, table, throwaway_database
+from bench.common import django_in_process, machine_description, table
 
 
 def per_call(call: Callable[[], object], calls: int) -> float:
@@ -39,18 +37,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=2000)
     args = parser.parse_args()
 
-    with contextlib.ExitStack() as stack:
-        database_url = stack.enter_context(throwaway_database("feed_links"))
-        redis_url = stack.enter_context(private_redis())
-        static = stack.enter_context(tempfile.TemporaryDirectory(prefix="outreach_bench_links_"))
-        django_start(
-            {
-                "DATABASE_URL": database_url,
-                "REDIS_URL": redis_url,
-                "BENCH_CONN_MAX_AGE": os.environ.get("BENCH_CONN_MAX_AGE", "60"),
-                "BENCH_STATIC_ROOT": static,
-            }
-        )
+    with django_in_process("feed_links"):
         from django.contrib.auth import get_user_model
 
         from calendars.selectors import PRESENTER, STAFF

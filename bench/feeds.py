@@ -25,12 +25,10 @@ median CPU time of this process (PostgreSQL's work is not in it; the floor does 
 """
 
 import argparse
-import contextlib
 import gc
 import os
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -38,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # also run as a script: python bench/x.py
 
-from bench.common import django_start, machine_description, private_redis, table, throwaway_database
+from bench.common import django_in_process, machine_description, table
 
 PRESENTERS = 60
 PER_DAY = 7
@@ -489,19 +487,7 @@ def main() -> None:
     args = parser.parse_args()
     began = time.monotonic()
 
-    with contextlib.ExitStack() as stack:
-        database_url = stack.enter_context(throwaway_database("feeds"))
-        redis_url = stack.enter_context(private_redis())
-        static = stack.enter_context(tempfile.TemporaryDirectory(prefix="outreach_bench_feeds_"))
-        # The production connection setting (config.settings.base: CONN_MAX_AGE 60).
-        django_start(
-            {
-                "DATABASE_URL": database_url,
-                "REDIS_URL": redis_url,
-                "BENCH_CONN_MAX_AGE": os.environ.get("BENCH_CONN_MAX_AGE", "60"),
-                "BENCH_STATIC_ROOT": static,  # feeds use no static file; WhiteNoise wants the folder
-            }
-        )
+    with django_in_process("feeds"):
         from django.conf import settings
         from django.contrib.auth import get_user_model
         from django.test import Client
