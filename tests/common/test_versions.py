@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from common.links import link_issue, link_revoke, links_delete, links_revoke, links_revoke_all, token_hash
+from common.management.commands.versions_bump import MSG_UNKNOWN_SCOPE
 from common.models import LinkPurpose, PrivateLink
 from common.versions import ACCESS, CATALOG, OUTCOMES, SCHEDULE, SCOPES, TRACKED, version_bump, versions_current
 from tests.factories import AudienceFactory
@@ -139,6 +140,12 @@ def test_versions_bump_command_moves_the_scopes_named_or_all():
     assert all(after_all[s] != after_one[s] for s in SCOPES)
 
 
-def test_versions_bump_command_names_an_unknown_scope():
-    with pytest.raises(CommandError, match=r"No such scope: everything\. The scopes are catalog, schedule"):
-        call_command("versions_bump", "everything")
+def test_versions_bump_command_names_an_unknown_scope_and_moves_nothing():
+    before = versions_current(SCOPES)
+
+    with pytest.raises(CommandError) as refused:
+        call_command("versions_bump", "everything", "access")
+
+    scopes = "catalog, schedule, outcomes, access"
+    assert str(refused.value) == MSG_UNKNOWN_SCOPE.format(unknown="everything", scopes=scopes)
+    assert versions_current(SCOPES) == before

@@ -5,6 +5,8 @@ from django.db import transaction
 
 from common.versions import SCOPES, version_bump, versions_current
 
+MSG_UNKNOWN_SCOPE = "No such scope: {unknown}. The scopes are {scopes}."
+
 
 class Command(BaseCommand):
     help = (
@@ -18,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, scopes: list[str], **options) -> None:
         unknown = sorted(set(scopes) - set(SCOPES))
         if unknown:
-            raise CommandError(f"No such scope: {', '.join(unknown)}. The scopes are {', '.join(SCOPES)}.")
+            raise CommandError(MSG_UNKNOWN_SCOPE.format(unknown=", ".join(unknown), scopes=", ".join(SCOPES)))
         scopes = scopes or list(SCOPES)
         with transaction.atomic():
             version_bump(*scopes)
