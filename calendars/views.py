@@ -99,9 +99,9 @@ def _feed_stored(feed: Feed, now: datetime, *, key: str) -> Stored:
 def _feed_response(request: HttpRequest, feed: Feed, *, private: bool, versions: str | None = None) -> HttpResponse:
     """The feed from its stored copy, or 304 when the client's copy is current.
 
-    A 304 costs the data versions' lookup (one query of a three-row table; for a private feed the same query
-    checks its link, ``versions``) and one read of the stored copy's head, whatever the number of
-    events; the calendar is rebuilt only after a change.
+    A 304 costs the data versions' lookup (one query of a four-row table; for a private feed, read
+    with whose feed its link opens, ``versions``) and one read of the stored copy's head, whatever
+    the number of events; the calendar is rebuilt only after a change.
     """
     now, key = timezone.now(), _feed_key(feed, versions=versions)
     response = stored_not_modified(request, key, now=now)

@@ -14,7 +14,7 @@ that sees the new version then sees the new data too. Writes made outside the ap
 typed into the database) move nothing: what they change shows once the scope next moves.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from django.apps import apps
 from django.db import InterfaceError, OperationalError, connection, models
@@ -73,7 +73,7 @@ def versions_read(scopes: Iterable[str]) -> dict[str, str]:
     # Every scope's row (the table holds one per scope, four): cheaper for PostgreSQL to read whole
     # than to look up by key, and the same text whatever is asked.
     query = f"SELECT scope, version, CAST(changed_at AS TEXT) FROM {_table()._meta.db_table}"  # noqa: S608 (the model's table name)
-    rows = {scope: (version, changed_at) for scope, version, changed_at in _fetch_checking_connection(query, ())}
+    rows = {scope: (version, changed_at) for scope, version, changed_at in _fetch_checking_connection(query)}
     parts = {}
     for scope in scopes:
         row = rows.get(scope)
@@ -86,13 +86,13 @@ def versions_join(parts: dict[str, str], scopes: Iterable[str]) -> str:
     return "-".join(parts[scope] for scope in sorted(set(scopes)))
 
 
-def _fetch(query: str, arguments: Sequence[object]) -> list[tuple]:
+def _fetch(query: str) -> list[tuple]:
     with connection.cursor() as cursor:
-        cursor.execute(query, arguments)
+        cursor.execute(query)
         return cursor.fetchall()
 
 
-def _fetch_checking_connection(query: str, arguments: Sequence[object]) -> list[tuple]:
+def _fetch_checking_connection(query: str) -> list[tuple]:
     """The rows of ``query``; when it is the request's first use of a kept connection, it is also
     the connection's health check (CONN_HEALTH_CHECKS).
 
@@ -108,13 +108,13 @@ def _fetch_checking_connection(query: str, arguments: Sequence[object]) -> list[
         or connection.health_check_done
         or connection.in_atomic_block
     ):
-        return _fetch(query, arguments)
+        return _fetch(query)
     connection.health_check_done = True
     try:
-        return _fetch(query, arguments)
+        return _fetch(query)
     except (InterfaceError, OperationalError):
         connection.close()
-        return _fetch(query, arguments)
+        return _fetch(query)
 
 
 def versions_track(model: type[models.Model], *scopes: str) -> None:

@@ -10,7 +10,17 @@ from django.db import transaction
 from common.links import link_issue, link_revoke, links_delete, links_revoke, links_revoke_all, token_hash
 from common.management.commands.versions_bump import MSG_UNKNOWN_SCOPE
 from common.models import LinkPurpose, PrivateLink
-from common.versions import ACCESS, CATALOG, OUTCOMES, SCHEDULE, SCOPES, TRACKED, version_bump, versions_current
+from common.versions import (
+    ACCESS,
+    CATALOG,
+    OUTCOMES,
+    SCHEDULE,
+    SCOPES,
+    TRACKED,
+    version_bump,
+    versions_current,
+    versions_read,
+)
 from tests.factories import AudienceFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,8 +81,8 @@ def test_a_rolled_back_bump_leaves_the_version():
 
 
 def _access_and_schedule() -> tuple[str, str]:
-    access, schedule = versions_current([ACCESS]), versions_current([SCHEDULE])
-    return access, schedule
+    parts = versions_read([ACCESS, SCHEDULE])
+    return parts[ACCESS], parts[SCHEDULE]
 
 
 def test_users_move_access_and_nothing_else(django_user_model):
