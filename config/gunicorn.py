@@ -8,7 +8,7 @@ be given on the command line or in GUNICORN_CMD_ARGS (https://docs.gunicorn.org/
 
 import os
 
-from gunicorn.glogging import Logger
+from gunicorn.glogging import Logger, SafeAtoms
 
 from common.logging import RedactPrivateLinks, redact
 
@@ -18,16 +18,27 @@ accesslog = "-"
 errorlog = "-"
 
 
+class RedactedAtoms(SafeAtoms):
+    """One access-log line's fields, each redacted (then its quotes escaped, as gunicorn does) when the
+    line's format reads it: whatever the format, no field is printed unredacted, and the dozens of
+    header and environment fields a request has are not worked on unless the format names them."""
+
+    def __init__(self, atoms: dict) -> None:
+        dict.__init__(self, atoms)
+
+    def __getitem__(self, name: str):
+        value = super().__getitem__(name)
+        return redact(value).replace('"', '\\"') if isinstance(value, str) else value
+
+
 class RedactingLogger(Logger):
     """gunicorn's logger with private links redacted from every access-log field and error line."""
+
+    atoms_wrapper_class = RedactedAtoms
 
     def setup(self, cfg) -> None:
         super().setup(cfg)
         self.error_log.addFilter(RedactPrivateLinks())
-
-    def atoms(self, resp, req, environ, request_time) -> dict:
-        atoms = super().atoms(resp, req, environ, request_time)
-        return {name: redact(value) if isinstance(value, str) else value for name, value in atoms.items()}
 
 
 logger_class = RedactingLogger

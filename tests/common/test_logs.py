@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 
 from common.logging import redact
+from config.gunicorn import RedactedAtoms, RedactingLogger
 from tests.scheduling.conftest import _stop, free_port, wait_for
 
 CREATE_REQUEST = (
@@ -117,6 +118,33 @@ def test_gunicorn_access_log_redacts_the_status_link(site, tmp_path):
     assert '"GET /api/v1/requests/[redacted]/ HTTP/1.1" 200 ' in log
     assert '"POST /requests/[redacted]/withdraw/ HTTP/1.1" 403 ' in log
     assert f'"http://127.0.0.1:{port}/requests/[redacted]/"' in log
+
+
+def test_access_log_fields_are_redacted_whatever_the_format_reads():
+    """The fields a format names are redacted as they are read, then their quotes escaped as gunicorn
+    escapes them; a field the request does not have prints "-"."""
+    token = "Zx9_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5bC7"
+    atoms = {
+        "h": "127.0.0.1",
+        "r": f"GET /calendar/staff/{token}.ics HTTP/1.1",
+        "U": f"/requests/{token}/",
+        "s": "200",
+        "B": 512,
+        "{referer}i": f'http://127.0.0.1:8000/requests/{token}/?lang=es&note="hi"',
+        "{x-request-note}i": f"ref {token}",
+        "{path_info}e": f"/evaluation/12.{token}/",
+    }
+    log_format = (
+        '%(h)s "%(r)s" %(U)s %(s)s %(B)s "%({Referer}i)s" "%({X-Request-Note}i)s" %({PATH_INFO}e)s %({X-Absent}i)s'
+    )
+
+    line = log_format % RedactedAtoms(atoms)
+
+    assert line == (
+        '127.0.0.1 "GET /calendar/staff/[redacted].ics HTTP/1.1" /requests/[redacted]/ 200 512 '
+        '"http://127.0.0.1:8000/requests/[redacted]/?lang=es&note=\\"hi\\"" "ref [redacted]" /evaluation/[redacted]/ -'
+    )
+    assert RedactingLogger.atoms_wrapper_class is RedactedAtoms
 
 
 def test_development_server_log_under_debug_redacts_the_status_link(site, tmp_path):
