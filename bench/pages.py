@@ -1,7 +1,7 @@
 """The public pages under concurrent load on gunicorn, paired with a minimal view, and the queries of every page.
 
     .venv/bin/python -m bench.pages [--rounds 5] [--seconds 2] [--connections 8] [--generator auto|wrk|python]
-                                    [--only TEXT ...]
+                                    [--only TEXT ...] [--gunicorn-config PATH]
 
 1. A throwaway database (see bench.common) filled through the service layer: the starter
    catalog, presenters, scheduled bookings on the weekdays ahead (some cancelled again) and
@@ -9,16 +9,20 @@
 2. Query counts: every page through Django's test client in this process, at both data sizes:
    once built (the stored copies cleared first) and once served from its stored copy. A page
    whose count grows with the data does a query per row somewhere.
-3. Throughput: gunicorn (``config.wsgi``, bench.settings: production settings, DEBUG off,
-   CONN_MAX_AGE as in production, static files by WhiteNoise after collectstatic) with 2 sync
-   workers by default, loaded by one generator for every URL: wrk when it is installed, else
-   threads with persistent http.client connections. Each URL is measured in several rounds, and
+3. Throughput: gunicorn (``config.wsgi`` with production's ``config/gunicorn.py``, its access log
+   included; bench.settings: production settings, DEBUG off, CONN_MAX_AGE as in production, static
+   files by WhiteNoise after collectstatic) with 2 sync workers by default, loaded by one
+   generator for every URL: wrk when it is installed, else threads with persistent http.client
+   connections. Each URL is measured in several rounds, and
    in every round right after the minimal view (bench/urls.py: the whole middleware stack, no
    database, no template), so each ratio pairs two runs a few seconds apart on a machine whose
    load may change; the table gives the median ratio and its range over the rounds. Pages and
    feeds are loaded warm (their stored copy built, no ETag sent) and as conditional GETs
    (If-None-Match: their ETag, answered 304); `/events/`, the API catalog and the feeds once more
-   warm as browsers and calendar apps ask (Accept-Encoding: gzip). Every load run is bounded in time.
+   warm as browsers and calendar apps ask (Accept-Encoding: gzip). For every answer of 64 KiB or
+   more, the minimal view is also loaded sending as many bytes (``?bytes=N``): what those bytes cost
+   on this machine with nothing of ours. Every load run is bounded in time, and the load
+   generator's CPU time is counted beside the workers'.
 
 A URL that answers 404 (a page not built yet) is reported "not available".
 """
@@ -27,6 +31,7 @@ import argparse
 import contextlib
 import http.client
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -63,6 +68,8 @@ from bench.common import (
 )
 
 PUBLIC, STAFF, PRESENTER = "public", "staff", "presenter"
+# What production starts gunicorn with (docker-compose.yml, README): its access log included.
+GUNICORN_CONFIG = "config/gunicorn.py"
 FEED_PATH = "/calendar/public.ics"
 
 
@@ -211,6 +218,7 @@ class Load:
     p50_ms: float | None
     p95_ms: float | None
     errors: int
+    client_cpu_seconds: float | None = None  # the load generator's user + system CPU time
 
     @property
     def per_second(self) -> float:
@@ -233,12 +241,20 @@ def load_wrk(url: str, *, seconds: float, connections: int, headers: dict[str, s
     args = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s", "-s", str(script)]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
+    cpu_before = _children_cpu_seconds()
     output = subprocess.run(  # noqa: S603 (our own command line)
         [*args, url], capture_output=True, text=True, timeout=duration + 30, check=True
     ).stdout
+    client_cpu = _children_cpu_seconds() - cpu_before
     line = next(line for line in output.splitlines() if line.startswith("BENCH_RESULT"))
     requests, duration_us, p50_us, p95_us, errors = (float(v) for v in line.split()[1:])
-    return Load(int(requests), duration_us / 1e6, p50_us / 1000, p95_us / 1000, int(errors))
+    return Load(int(requests), duration_us / 1e6, p50_us / 1000, p95_us / 1000, int(errors), client_cpu)
+
+
+def _children_cpu_seconds() -> float:
+    """User and system CPU time of this process's children that have ended (wrk, once run returns)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def load_python(url: str, *, seconds: float, connections: int, headers: dict[str, str], workdir: Path) -> Load:
@@ -266,7 +282,7 @@ def load_python(url: str, *, seconds: float, connections: int, headers: dict[str
                 errors[n] += 1
         connection.close()
 
-    began = time.perf_counter()
+    began, cpu_before = time.perf_counter(), time.process_time()
     threads = [threading.Thread(target=run, args=(n,), daemon=True) for n in range(connections)]
     for thread in threads:
         thread.start()
@@ -276,7 +292,12 @@ def load_python(url: str, *, seconds: float, connections: int, headers: dict[str
     every = [latency for own in latencies for latency in own]
     p50, p95 = percentile(every, 50), percentile(every, 95)
     return Load(
-        len(every), elapsed, p50 and p50 * 1000, p95 and p95 * 1000, sum(errors) + sum(t.is_alive() for t in threads)
+        len(every),
+        elapsed,
+        p50 and p50 * 1000,
+        p95 and p95 * 1000,
+        sum(errors) + sum(t.is_alive() for t in threads),
+        time.process_time() - cpu_before,
     )
 
 
@@ -297,6 +318,7 @@ class Target:
     path: str
     conditional: bool = False  # sent with If-None-Match: its ETag
     gzip: bool = False  # sent with Accept-Encoding: gzip, as browsers and calendar apps send it
+    size: int | None = None  # the body the minimal view sends (same_size_targets)
 
     @property
     def sent(self) -> dict[str, str]:
@@ -366,6 +388,25 @@ def targets_for(pages: list[Page], only: list[str]) -> list[Target]:
     return [t for t in targets if not only or any(part in t.label for part in only)]
 
 
+# An answer this large (uncompressed) is also compared with the minimal view sending as many bytes.
+SAME_SIZE_FROM = 64 * 1024
+
+
+def same_size_targets(results: list["Measured"]) -> list[Target]:
+    """The minimal view sending as many bytes as each URL whose plain answer is large: what the bytes
+    alone cost on this machine (copying them through the kernel, the load generator reading them),
+    with nothing of the application's."""
+    return [
+        Target(f"minimal view, {m.size / 1024:.1f} KiB body", f"{MINIMAL_PATH}?bytes={m.size}", size=m.size)
+        for m in results
+        if m.status == 200
+        and not m.note
+        and not m.target.gzip
+        and not m.target.conditional
+        and m.size >= SAME_SIZE_FROM
+    ]
+
+
 def throughput(env: dict[str, str], workdir: Path, args, targets: list[Target]) -> tuple[list[Measured], str]:
     """Start gunicorn; in each round load the minimal view and then each URL in turn; stop gunicorn."""
     generator = args.generator
@@ -377,15 +418,16 @@ def throughput(env: dict[str, str], workdir: Path, args, targets: list[Target]) 
     command = [
         str(VENV_BIN / "gunicorn"),
         "config.wsgi",
+        *(["--config", args.gunicorn_config] if args.gunicorn_config else []),
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
         str(args.workers),
-        "--log-level",
-        "warning",
     ]
+    configured = f"-c {args.gunicorn_config}" if args.gunicorn_config else "no config file (no access log)"
     description = (
-        f"gunicorn config.wsgi, {args.workers} sync workers (DJANGO_SETTINGS_MODULE=bench.settings); load by "
+        f"gunicorn config.wsgi {configured}, {args.workers} sync workers (DJANGO_SETTINGS_MODULE=bench.settings);"
+        " load by "
         f"{'wrk (1 thread)' if generator == 'wrk' else 'Python threads with http.client'}, "
         f"{args.connections} connections; {args.rounds} rounds, each URL {args.seconds:g} s right after "
         f"{args.seconds:g} s of the minimal view ({args.warmup:g} s unmeasured warm-up of each URL in the first round)"
@@ -423,6 +465,10 @@ def throughput(env: dict[str, str], workdir: Path, args, targets: list[Target]) 
                 measured.status, measured.size = status, len(body)
                 if status != 304:
                     measured.note = f"answers {status} to its ETag; not measured"
+        for target in same_size_targets(results):
+            status, body, _ = fetch(base + target.path)
+            note = "" if status == 200 and len(body) == target.size else f"answers {status}; not measured"
+            results.append(Measured(target, note=note, status=status, size=len(body)))
         for round_number in range(args.rounds):
             print(f"  round {round_number + 1} of {args.rounds} (load average {load_average()}) ...", flush=True)
             for measured in results:
@@ -458,11 +504,16 @@ def throughput_table(results: list[Measured]) -> str:
     minimal_rates = [base.per_second for m in results for base in m.minimal]
     for m in results:
         if not m.runs:
-            rows.append([m.target.label, m.status or "", "", "", "", "", "", "", m.note])
+            rows.append([m.target.label, m.status or "", "", "", "", "", "", "", "", m.note])
             continue
         ratios = m.ratios
         cpu = [
             seconds * 1000 / run.requests for seconds, run in zip(m.cpu_seconds, m.runs, strict=True) if run.requests
+        ]
+        client_cpu = [
+            run.client_cpu_seconds * 1000 / run.requests
+            for run in m.runs
+            if run.requests and run.client_cpu_seconds is not None
         ]
         rows.append(
             [
@@ -475,19 +526,33 @@ def throughput_table(results: list[Measured]) -> str:
                 _ratio(statistics.median(ratios)),
                 f"{_ratio(min(ratios))}-{_ratio(max(ratios))}",
                 f"{statistics.median(cpu):.2f}" if cpu else "",
+                f"{statistics.median(client_cpu):.3f}" if client_cpu else "",
             ]
         )
     title = (
         "Throughput on gunicorn: req/s, p50 and CPU are medians over the rounds; ratio = the URL's req/s divided\n"
         "by the minimal view's in the run just before it, median and range over the rounds; CPU ms/req = user +\n"
-        "system CPU of the gunicorn workers per request (PostgreSQL and Redis not included)"
+        "system CPU of the gunicorn workers per request (PostgreSQL and Redis not included); client CPU ms/req =\n"
+        "the load generator's (wrk's) user + system CPU per request; 'minimal view, N KiB body' sends as many\n"
+        "bytes as the URL above it of that size does uncompressed, doing nothing else"
     )
     if minimal_rates:
         title += (
             f"\nminimal view: median {statistics.median(minimal_rates):.0f} req/s, "
             f"range {min(minimal_rates):.0f}-{max(minimal_rates):.0f} over {len(minimal_rates)} runs"
         )
-    headers = ["URL", "status", "KiB", "req/s", "p50 ms", "errors", "ratio", "ratio range", "CPU ms/req"]
+    headers = [
+        "URL",
+        "status",
+        "KiB",
+        "req/s",
+        "p50 ms",
+        "errors",
+        "ratio",
+        "ratio range",
+        "CPU ms/req",
+        "client CPU ms/req",
+    ]
     return table(headers, rows, title=title)
 
 
@@ -501,6 +566,12 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=1, help="unmeasured seconds before each URL, first round")
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--gunicorn-config",
+        default=GUNICORN_CONFIG,
+        metavar="PATH",
+        help=f"gunicorn's settings file (default: production's, {GUNICORN_CONFIG}, with its access log); '' for none",
+    )
     parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--only", nargs="+", default=[], metavar="TEXT", help="load only URLs whose label holds TEXT")
     parser.add_argument(
