@@ -112,6 +112,7 @@ bench: $(BENCH_STAMP)
 	$(PY) -m bench.notifications
 	$(PY) -m bench.feeds
 	$(PY) -m bench.feed_links
+	$(PY) -m bench.access_log
 	$(PY) -m bench.staff
 
 clean:
