@@ -14,14 +14,13 @@ line is checked first: gunicorn's shows the token, ours does not.
 import argparse
 import datetime
 import statistics
-import time
 
 from gunicorn.config import Config
 from gunicorn.glogging import Logger
 from gunicorn.http import wsgi
 from gunicorn.http.parser import RequestParser
 
-from bench.common import table
+from bench.common import milliseconds_per_call, table
 from config.gunicorn import RedactingLogger
 
 # Made-up links of the shape the application issues (43 characters of URL-safe base64).
@@ -77,13 +76,9 @@ def line_of(logger_class: type[Logger], cfg: Config, request, response, environ)
     )
 
 
-def per_line(logger: Logger, lines: int, request, response, environ) -> float:
+def microseconds_per_line(logger: Logger, lines: int, request, response, environ) -> float:
     elapsed = datetime.timedelta(microseconds=1234)
-    logger.access(response, request, environ, elapsed)
-    started = time.perf_counter()
-    for _ in range(lines):
-        logger.access(response, request, environ, elapsed)
-    return (time.perf_counter() - started) / lines * 1e6
+    return milliseconds_per_call(lambda: logger.access(response, request, environ, elapsed), lines) * 1000
 
 
 def main() -> None:
@@ -106,7 +101,7 @@ def main() -> None:
     times: dict[str, list[float]] = {name: [] for name in loggers}
     for _ in range(args.rounds):
         for name, logger in loggers.items():
-            times[name].append(per_line(logger, args.lines, request, response, environ))
+            times[name].append(microseconds_per_line(logger, args.lines, request, response, environ))
     baseline = times["gunicorn's Logger (baseline)"]
     rows = []
     for name, values in times.items():

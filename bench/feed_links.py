@@ -17,18 +17,9 @@ after any change to the links, the users or the schedule).
 import argparse
 import os
 import statistics
-import time
 from collections.abc import Callable
 
-from bench.common import django_in_process, machine_description, table
-
-
-def per_call(call: Callable[[], object], calls: int) -> float:
-    call()
-    started = time.perf_counter()
-    for _ in range(calls):
-        call()
-    return (time.perf_counter() - started) / calls * 1000
+from bench.common import django_in_process, machine_description, milliseconds_per_call, table
 
 
 def main() -> None:
@@ -77,10 +68,10 @@ def main() -> None:
         for number in range(1, args.rounds + 1):
             load = " ".join(f"{n:.2f}" for n in os.getloadavg())
             print(f"  round {number} of {args.rounds} (load average {load}) ...")
-            base = per_call(lambda: versions_current(FEED_SCOPES), args.calls)
+            base = milliseconds_per_call(lambda: versions_current(FEED_SCOPES), args.calls)
             baseline.append(base)
             for name, call in calls.items():
-                took = per_call(call, args.calls)
+                took = milliseconds_per_call(call, args.calls)
                 times[name].append(took)
                 ratios[name].append(took / base)
 
