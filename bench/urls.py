@@ -15,8 +15,8 @@ MINIMAL_BYTES_MAX = 16 * 1024 * 1024
 def minimal(request: HttpRequest) -> HttpResponse:
     """The whole middleware stack and nothing else: no template, no database, no session.
 
-    ``?bytes=N``: a body of N bytes instead of "ok", built once per request from one byte (for
-    comparing a large page or feed with the same number of bytes sent by a view that does nothing)."""
+    ``?bytes=N``: a body of N bytes (at most MINIMAL_BYTES_MAX) instead of "ok", to compare a large
+    page or feed with a view that sends as many bytes and does nothing else."""
     try:
         size = min(max(int(request.GET.get("bytes", "")), 0), MINIMAL_BYTES_MAX)
     except ValueError:
