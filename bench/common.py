@@ -56,6 +56,11 @@ def wait_until(ready: Callable[[], bool], *, seconds: float, what: str, process:
     raise TimeoutError(f"{what} was not ready after {seconds:g} s")
 
 
+def load_average() -> str:
+    """The machine's load average over 1, 5 and 15 minutes, as printed beside every run."""
+    return " ".join(f"{n:.2f}" for n in os.getloadavg())
+
+
 def milliseconds_per_call(call: Callable[[], object], calls: int) -> float:
     """``call()``'s time in milliseconds, the mean of ``calls`` calls in a row after one unmeasured call."""
     call()

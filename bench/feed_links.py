@@ -15,11 +15,10 @@ after any change to the links, the users or the schedule).
 """
 
 import argparse
-import os
 import statistics
 from collections.abc import Callable
 
-from bench.common import django_in_process, machine_description, milliseconds_per_call, table
+from bench.common import django_in_process, load_average, machine_description, milliseconds_per_call, table
 
 
 def main() -> None:
@@ -66,8 +65,7 @@ def main() -> None:
         times: dict[str, list[float]] = {name: [] for name in calls}
         ratios: dict[str, list[float]] = {name: [] for name in calls}
         for number in range(1, args.rounds + 1):
-            load = " ".join(f"{n:.2f}" for n in os.getloadavg())
-            print(f"  round {number} of {args.rounds} (load average {load}) ...")
+            print(f"  round {number} of {args.rounds} (load average {load_average()}) ...")
             base = milliseconds_per_call(lambda: versions_current(FEED_SCOPES), args.calls)
             baseline.append(base)
             for name, call in calls.items():

@@ -26,7 +26,6 @@ median CPU time of this process (PostgreSQL's work is not in it; the floor does 
 
 import argparse
 import gc
-import os
 import statistics
 import sys
 import time
@@ -36,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # also run as a script: python bench/x.py
 
-from bench.common import django_in_process, machine_description, table
+from bench.common import django_in_process, load_average, machine_description, table
 
 PRESENTERS = 60
 PER_DAY = 7
@@ -527,7 +526,7 @@ def main() -> None:
         print()
         for name, value in machine:
             print(f"{name}: {value}")
-        print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        print(f"load average at the end: {load_average()}")
         print(f"took {time.monotonic() - began:.0f} s")
 
 

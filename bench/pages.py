@@ -52,6 +52,7 @@ from bench.common import (
     data_size,
     django_start,
     free_port,
+    load_average,
     local_datetime,
     log_tail,
     machine_description,
@@ -356,10 +357,6 @@ def workers_cpu_seconds(master_pid: int) -> float:
         if int(fields[1]) == master_pid:  # fields[1] is the parent's pid; [11] and [12] utime and stime
             total += int(fields[11]) + int(fields[12])
     return total / ticks
-
-
-def load_average() -> str:
-    return " ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
 def targets_for(pages: list[Page], only: list[str]) -> list[Target]:

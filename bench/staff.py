@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # also run as a script: python bench/x.py
 
-from bench.common import django_start, machine_description, private_redis, table, throwaway_database
+from bench.common import django_start, load_average, machine_description, private_redis, table, throwaway_database
 from bench.feeds import Filler
 
 
@@ -197,7 +197,7 @@ def main() -> None:
         print()
         for name, value in machine:
             print(f"{name}: {value}")
-        print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        print(f"load average at the end: {load_average()}")
         print(f"took {time.monotonic() - began:.0f} s")
 
 
